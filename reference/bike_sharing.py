@@ -1,0 +1,79 @@
+"""The UCI Bike Sharing hourly data (specs/bike_sharing.md).
+
+Rows stay in time order. Features are scaled into [0, 1]; the target is the
+hourly count of rentals divided by target_scale (cnt / 1000 by default).
+"""
+import csv
+import math
+import os
+
+HOUR_CSV = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "bike-sharing", "hour.csv")
+FEATURES = ("hr", "temp", "hum", "windspeed", "workingday")
+SCALES = {
+    "season": 4.0, "yr": 1.0, "mnth": 12.0, "hr": 23.0, "holiday": 1.0, "weekday": 6.0,
+    "workingday": 1.0, "weathersit": 4.0, "temp": 1.0, "atemp": 1.0, "hum": 1.0, "windspeed": 1.0,
+}
+TARGETS = ("cnt", "casual", "registered")
+
+
+class DataError(ValueError):
+    """A data file that breaks a rule; the message is one line naming file, line and column."""
+
+
+def load(path=HOUR_CSV, features=FEATURES, target="cnt", target_scale=1000.0):
+    """CSV -> x (N, D) with x[n][d] = value / SCALES[feature d], y (N, 1) with y[n][0] = target / target_scale."""
+    unknown = [c for c in features if c not in SCALES] + ([target] if target not in TARGETS else [])
+    if unknown:
+        raise ValueError(f"'{unknown[0]}' is not a column of the data; features are {', '.join(SCALES)}, "
+                         f"targets are {', '.join(TARGETS)}")
+    name = os.path.basename(path)
+    try:
+        with open(path, newline="", encoding="utf-8") as f:
+            rows = list(csv.reader(f))
+    except (OSError, UnicodeDecodeError, csv.Error) as e:
+        raise DataError(f"{name}: cannot be read as CSV ({e})") from None
+    if not rows:
+        raise DataError(f"{name}: the file is empty; expected a header line")
+    header = rows[0]
+    columns = [_column(header, c, name) for c in (*features, target)]
+    x, y = [], []
+    for line, row in enumerate(rows[1:], start=2):
+        if len(row) != len(header):
+            raise DataError(f"{name}, line {line}: expected {len(header)} fields like the header, got {len(row)}")
+        values = [_number(row[i], name, line, header[i]) for i in columns]
+        x.append([v / SCALES[c] for v, c in zip(values, features)])
+        y.append([values[-1] / target_scale])
+    if not x:
+        raise DataError(f"{name}: no data rows after the header")
+    return x, y
+
+
+def _column(header, column, name):
+    """Index of a column in the header, or a DataError naming the missing column."""
+    if column not in header:
+        raise DataError(f"{name}, line 1: missing column '{column}'")
+    return header.index(column)
+
+
+def _number(text, name, line, column):
+    """A CSV field -> float, or a DataError naming file, line and column."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise DataError(f"{name}, line {line}, column '{column}': expected a number, got {text!r}") from None
+    if not math.isfinite(value):
+        raise DataError(f"{name}, line {line}, column '{column}': expected a finite number, got {text!r}")
+    return value
+
+
+def chronological_split(x, y, fractions=(0.8, 0.2)):
+    """x (N, D), y (N, 1) -> [(x_part, y_part), ...]: consecutive blocks, earliest first, sized by fractions."""
+    if any(f <= 0 for f in fractions) or abs(sum(fractions) - 1.0) > 1e-9:
+        raise ValueError(f"split fractions must be positive and sum to 1, got {list(fractions)}")
+    parts, start, cumulative = [], 0, 0.0
+    for fraction in fractions:
+        cumulative += fraction
+        end = round(cumulative * len(x))
+        parts.append((x[start:end], y[start:end]))
+        start = end
+    return parts
