@@ -1,0 +1,1 @@
+"""Checks of neural-network components: gradient checks, property suites, baselines and grading."""

@@ -1,0 +1,128 @@
+"""Beats the mean baseline: a small model using the component learns something real.
+
+The model is trained by mini-batch gradient descent on the chronological
+training part of the bike data, then scored on the held-out later part with
+the checks' own metric (never the component's own loss): MSE against the
+training mean for regression, cross-entropy against the class prior for
+classification (label: demand above the training median).
+"""
+import functools
+import math
+import random
+from dataclasses import dataclass
+
+from reference.bike_sharing import chronological_split, load
+
+from checks.components import BINARY, CLASSES, PROBABILITIES, REGRESSION
+
+MARGIN = 0.95  # the model must score at most 95% of the baseline's loss
+EPOCHS = 4
+BATCH = 64
+LEARNING_RATE = {REGRESSION: 0.1, BINARY: 0.5, CLASSES: 0.5, PROBABILITIES: 0.5}
+SEED = 0
+
+
+@dataclass
+class BaselineResult:
+    component: str
+    metric: str
+    model_score: float
+    baseline_score: float
+    message: str = ""
+
+    @property
+    def passed(self):
+        return not self.message and self.model_score <= MARGIN * self.baseline_score
+
+
+@functools.lru_cache(maxsize=1)
+def bike_data():
+    """((x_train, y_train), (x_test, y_test)): the five course features, cnt / 1000, split 80/20 in time."""
+    x, y = load()
+    return tuple(chronological_split(x, y, (0.8, 0.2)))
+
+
+def targets(task, y, threshold):
+    """The training targets of a task: cnt / 1000, a 0/1 label, a class index, or a one-hot row."""
+    above = [1 if row[0] > threshold else 0 for row in y]
+    if task == REGRESSION:
+        return y
+    if task == BINARY:
+        return [[float(a)] for a in above]
+    if task == CLASSES:
+        return above
+    return [[1.0 - a, float(a)] for a in above]
+
+
+def train(model, loss, x, t, epochs=EPOCHS, lr=0.1):
+    """Mini-batch gradient descent, shuffled by a seeded generator; edits model.params in place."""
+    rng, order = random.Random(SEED), list(range(len(x)))
+    for _ in range(epochs):
+        rng.shuffle(order)
+        for start in range(0, len(order), BATCH):
+            rows = order[start:start + BATCH]
+            loss.forward(model.forward([x[i] for i in rows]), [t[i] for i in rows])
+            model.backward(loss.backward())
+            grads = model.grads
+            for name, p in model.params.items():
+                step(p, grads[name], lr)
+
+
+def step(p, g, lr):
+    """p <- p - lr g, in place, for a matrix or a vector."""
+    for i, gi in enumerate(g):
+        if isinstance(gi, list):
+            step(p[i], gi, lr)
+        else:
+            p[i] -= lr * gi
+
+
+def cross_entropy(probabilities, labels):
+    """Mean of -log p[label], each probability floored at 1e-12."""
+    return -math.fsum(math.log(max(p[c], 1e-12)) for p, c in zip(probabilities, labels)) / len(labels)
+
+
+def softmax(z):
+    m = max(z)
+    e = [math.exp(v - m) for v in z]
+    return [v / sum(e) for v in e]
+
+
+def score(task, predictions, labels, y):
+    """The checks' own metric of a task on held-out predictions."""
+    if task == REGRESSION:
+        return math.fsum((p[0] - t[0]) ** 2 for p, t in zip(predictions, y)) / len(y)
+    if task == BINARY:
+        return cross_entropy([[1.0 - p[0], p[0]] for p in predictions], labels)
+    if task == CLASSES:
+        return cross_entropy([softmax(z) for z in predictions], labels)
+    return cross_entropy(predictions, labels)
+
+
+def baseline_score(task, y_train, y_test, labels_train, labels_test):
+    """The score of predicting the training mean (regression) or the training class prior."""
+    if task == REGRESSION:
+        mean = math.fsum(r[0] for r in y_train) / len(y_train)
+        return score(task, [[mean]] * len(y_test), labels_test, y_test)
+    prior = sum(labels_train) / len(labels_train)
+    return cross_entropy([[1.0 - prior, prior]] * len(labels_test), labels_test)
+
+
+def run(component, implementation=None):
+    """Train the component's baseline model and compare it with the mean (or prior) baseline."""
+    (x_train, y_train), (x_test, y_test) = bike_data()
+    task = component.task
+    threshold = sorted(r[0] for r in y_train)[len(y_train) // 2]
+    labels_train = [1 if r[0] > threshold else 0 for r in y_train]
+    labels_test = [1 if r[0] > threshold else 0 for r in y_test]
+    metric = "MSE" if task == REGRESSION else "cross-entropy"
+    base = baseline_score(task, y_train, y_test, labels_train, labels_test)
+    try:
+        model, loss = component.model(implementation or component.reference)
+        train(model, loss, x_train, targets(task, y_train, threshold), lr=LEARNING_RATE[task])
+        model_score = score(task, model.forward(x_test), labels_test, y_test)
+    except Exception as e:  # a broken implementation may raise anything; the result says what
+        return BaselineResult(component.name, metric, math.inf, base, f"{type(e).__name__} while training: {e}")
+    if not math.isfinite(model_score):
+        return BaselineResult(component.name, metric, model_score, base, "the model's held-out score is not finite")
+    return BaselineResult(component.name, metric, model_score, base)

@@ -1,0 +1,129 @@
+"""Every component of reference/ and how the checks exercise it.
+
+A component is a module of reference/ (its name is the module's, the spec's
+and the property suite's). Its entry says how to build an instance from an
+implementation class, where to check its gradient, which inputs its
+properties draw, and which small model on the bike data must beat the mean.
+"""
+import random
+from dataclasses import dataclass
+from typing import Callable, Optional
+
+import reference
+from checks import strategies as s
+from checks.properties import Subject
+
+LAYER, LOSS, INITIALIZER = "layer", "loss", "initializer"
+REGRESSION, BINARY, CLASSES, PROBABILITIES = "regression", "binary", "classes", "probabilities"
+
+
+@dataclass(frozen=True)
+class Component:
+    name: str
+    class_name: str  # the class a learner implements; "" for a module of functions
+    kind: str  # LAYER, LOSS or INITIALIZER
+    build: Callable  # implementation (class or module) -> an instance built as the checks use it
+    points: Optional[Callable]  # rng -> a gradient-check point: x, or (y_pred, y_true) for a loss
+    inputs: object  # hypothesis strategy of valid property inputs
+    extreme: object  # hypothesis strategy of valid inputs at the edge of the promised range
+    task: str  # the baseline task: REGRESSION, BINARY, CLASSES or PROBABILITIES
+    model: Callable  # implementation -> (model, loss) trained on the bike data for the baseline
+    elementwise: bool = False
+
+    @property
+    def reference(self):
+        """The reference implementation: the class, or the module for function components."""
+        if self.class_name:
+            return getattr(reference, self.class_name)
+        return __import__(f"reference.{self.name}", fromlist=["*"])
+
+    def subject(self, implementation=None):
+        implementation = implementation or self.reference
+        return Subject(self.name, lambda: self.build(implementation), self.inputs, self.extreme, implementation)
+
+    @property
+    def has_gradient(self):
+        return self.kind in (LAYER, LOSS)
+
+
+def gaussian(rng, n, m, scale=1.5):
+    return [[rng.gauss(0.0, scale) for _ in range(m)] for _ in range(n)]
+
+
+def with_kinks(rng, n, m):
+    """A batch that sits on and next to the kink at 0: exact zeros and values within the step h."""
+    x = gaussian(rng, n, m)
+    x[0][0], x[1][m - 1], x[n - 1][0] = 0.0, 3e-6, -2e-6
+    return x
+
+
+def dense_like(dense, n_in, n_out, seed):
+    """A Dense built positionally, then given the reference's initial weights (so runs compare)."""
+    layer = dense(n_in, n_out)
+    start = reference.Dense(n_in, n_out, seed, reference.he_normal)
+    layer.params["W"], layer.params["b"] = start.params["W"], start.params["b"]
+    return layer
+
+
+def mlp(hidden_activation, dense=reference.Dense, hidden=8):
+    """The course's 5-8-1 network: Dense(5, 8), an activation, Dense(8, 1)."""
+    return reference.Sequential([dense_like(dense, 5, hidden, 0), hidden_activation, dense_like(dense, hidden, 1, 1)])
+
+
+def labels_point(rng):
+    z = gaussian(rng, 4, 3)
+    return z, [rng.randrange(3) for _ in range(4)]
+
+
+def layer(name, class_name, build, columns=None, points=None, elementwise=True, extreme_elements=None, model=None):
+    """A layer entry; property inputs are moderate batches, extreme ones reach 1e4."""
+    return Component(
+        name, class_name, LAYER, build,
+        points or (lambda rng: gaussian(rng, 4, columns or 3)),
+        s.batches(columns), s.batches(columns, extreme_elements or s.values(-s.EXTREME, s.EXTREME)),
+        REGRESSION, model or (lambda impl: (mlp(build(impl)), reference.MSE())), elementwise,
+    )
+
+
+COMPONENTS = {c.name: c for c in [
+    layer("dense", "Dense", lambda impl: impl(3, 2), columns=3, elementwise=False,
+          model=lambda impl: (mlp(reference.ReLU(), dense=impl), reference.MSE())),
+    layer("identity", "Identity", lambda impl: impl(),
+          model=lambda impl: (reference.Sequential([dense_like(reference.Dense, 5, 1, 0), impl()]), reference.MSE())),
+    layer("sigmoid", "Sigmoid", lambda impl: impl()),
+    layer("tanh", "Tanh", lambda impl: impl()),
+    layer("relu", "ReLU", lambda impl: impl(), points=lambda rng: with_kinks(rng, 4, 3)),
+    layer("leaky_relu", "LeakyReLU", lambda impl: impl(0.1), points=lambda rng: with_kinks(rng, 4, 3)),
+    Component("softmax", "Softmax", LAYER, lambda impl: impl(), lambda rng: gaussian(rng, 4, 3),
+              s.batches(), s.batches(elements=s.values(-s.EXTREME, s.EXTREME)), PROBABILITIES,
+              lambda impl: (reference.Sequential([dense_like(reference.Dense, 5, 2, 0), impl()]), reference.MSE())),
+    layer("sequential", "Sequential", columns=3, elementwise=False,
+          build=lambda impl: impl([reference.Dense(3, 4), reference.ReLU(), reference.Dense(4, 2, seed=1)]),
+          model=lambda impl: (impl([dense_like(reference.Dense, 5, 8, 0), reference.Tanh(),
+                                    dense_like(reference.Dense, 8, 1, 1)]), reference.MSE())),
+    Component("mse", "MSE", LOSS, lambda impl: impl(),
+              lambda rng: (gaussian(rng, 4, 2), gaussian(rng, 4, 2)),
+              s.regression_batches(), s.regression_batches(s.values(-s.EXTREME, s.EXTREME)), REGRESSION,
+              lambda impl: (mlp(reference.ReLU()), impl())),
+    Component("binary_cross_entropy", "BinaryCrossEntropy", LOSS, lambda impl: impl(),
+              lambda rng: ([[rng.uniform(0.05, 0.95)] for _ in range(4)], [[float(i % 2)] for i in range(4)]),
+              s.probability_batches(margin=0.01), s.probability_batches(), BINARY,
+              lambda impl: (reference.Sequential([mlp(reference.ReLU()), reference.Sigmoid()]), impl())),
+    Component("softmax_cross_entropy", "SoftmaxCrossEntropy", LOSS, lambda impl: impl(), labels_point,
+              s.labelled_logits(), s.labelled_logits(s.values(-s.EXTREME, s.EXTREME)), CLASSES,
+              lambda impl: (reference.Sequential([dense_like(reference.Dense, 5, 8, 0), reference.ReLU(),
+                                                  dense_like(reference.Dense, 8, 2, 1)]), impl())),
+    Component("initializers", "", INITIALIZER, lambda impl: impl, None, s.seeds(), s.seeds(), REGRESSION,
+              lambda impl: (reference.Sequential([reference.Dense(5, 8, 0, impl.he_normal), reference.ReLU(),
+                                                  reference.Dense(8, 1, 1, impl.xavier_uniform)]), reference.MSE())),
+]}
+
+
+def component_of(obj):
+    """The component an exported object belongs to: the name of the module that defines it."""
+    return obj.__module__.rsplit(".", 1)[-1]
+
+
+def gradient_points(component, count=3):
+    """count gradient-check points, from seeded generators (the same points every run)."""
+    return [component.points(random.Random(seed)) for seed in range(count)]

@@ -1,0 +1,173 @@
+"""Finite differences, entry by entry: numeric values, data tolerances and kinks.
+
+For a layer, the checked scalar is f = sum(forward(x) * dy) with a random,
+signed upstream dy: its gradient is exactly what backward(dy) returns. For a
+loss, f is the loss itself and backward() is its gradient.
+
+Each entry theta is perturbed by +-h and +-h/2 (h a power of two, so the
+steps are exact). From the five values of f:
+
+- numeric  = (f(+h/2) - f(-h/2)) / h, the central difference;
+- the data tolerance: |D(h) - D(h/2)| estimates its truncation error, plus
+  round-off and a small relative floor;
+- kinks: a smooth f has one-sided quotients whose gap shrinks with h and
+  central differences that agree; where that fails, theta sits on (or next
+  to) a kink, and any analytic value between the one-sided quotients passes.
+"""
+import math
+import random
+from dataclasses import dataclass, field
+
+H = 2.0 ** -17  # about 7.6e-6; theta +- H and theta +- H/2 are exact for |theta| < 2**35
+EPS = 2.0 ** -52
+RTOL = 1e-7  # relative floor of the tolerance
+ATOL = 1e-10  # absolute floor of the tolerance
+KINK_RATIO = 1e-4  # smoothness residual, relative to the one-sided quotients, that marks a kink
+ROUNDOFF = 64.0  # round-off allowance, in units of EPS * |f| / h
+DENOMINATOR_FLOOR = 1e-8  # floor of max(|analytic|, |numeric|) in the relative error
+
+
+@dataclass
+class Entry:
+    """One checked number: block[index], its analytic and numeric values."""
+
+    block: str
+    index: tuple
+    analytic: float
+    numeric: float
+    tolerance: float
+    kink: bool = False
+    low: float = 0.0  # the one-sided quotients' range, at a kink
+    high: float = 0.0
+
+    @property
+    def error(self):
+        return abs(self.analytic - self.numeric)
+
+    @property
+    def relative_error(self):
+        scale = max(abs(self.analytic), abs(self.numeric), DENOMINATOR_FLOOR)
+        return self.error / scale
+
+    @property
+    def passed(self):
+        if self.error <= self.tolerance:
+            return True
+        return self.kink and self.low - self.tolerance <= self.analytic <= self.high + self.tolerance
+
+    def where(self):
+        return self.block + "".join(f"[{i}]" for i in self.index)
+
+
+@dataclass
+class Block:
+    """All entries of one gradient: the input's (dx), or one parameter's."""
+
+    name: str
+    shape: tuple
+    entries: list = field(default_factory=list)
+    problem: str = ""  # a structural problem (wrong shape, missing key) that stopped the comparison
+
+    @property
+    def failures(self):
+        return [e for e in self.entries if not e.passed]
+
+    @property
+    def kinks(self):
+        return [e for e in self.entries if e.kink]
+
+    @property
+    def passed(self):
+        return not self.problem and not self.failures
+
+    @property
+    def relative_error(self):
+        """|a - n| / max(|a|, |n|) over the block's smooth entries, in the Euclidean norm."""
+        smooth = [e for e in self.entries if not e.kink]
+        difference = math.sqrt(math.fsum(e.error ** 2 for e in smooth))
+        scale = max(math.sqrt(math.fsum(e.analytic ** 2 for e in smooth)),
+                    math.sqrt(math.fsum(e.numeric ** 2 for e in smooth)), DENOMINATOR_FLOOR)
+        return difference / scale
+
+
+def five_point(f, get, put, theta):
+    """Evaluate f at theta + {0, +-h, +-h/2} (put sets theta, get reads it back) -> dict of values."""
+    values = {}
+    for k, step in (("0", 0.0), ("+h", H), ("-h", -H), ("+h/2", H / 2), ("-h/2", -H / 2)):
+        put(theta + step)
+        values[k] = f()
+    put(theta)
+    return values
+
+
+def judge(block, index, analytic, v):
+    """Five values of f around one entry -> its Entry (numeric value, tolerance, kink)."""
+    d1 = (v["+h"] - v["-h"]) / (2 * H)
+    d2 = (v["+h/2"] - v["-h/2"]) / H
+    quotients = [(v["+h"] - v["0"]) / H, (v["0"] - v["-h"]) / H,
+                 (v["+h/2"] - v["0"]) / (H / 2), (v["0"] - v["-h/2"]) / (H / 2)]
+    f_scale = max(abs(x) for x in v.values())
+    roundoff = ROUNDOFF * EPS * f_scale / H
+    tolerance = 2.0 * abs(d1 - d2) + roundoff + RTOL * max(abs(analytic), abs(d2)) + ATOL
+    gap_h, gap_h2 = quotients[0] - quotients[1], quotients[2] - quotients[3]
+    residual = max(abs(gap_h - 2.0 * gap_h2), abs(d1 - d2))
+    kink = residual > KINK_RATIO * max(abs(q) for q in quotients) + 4 * roundoff
+    return Entry(block, index, analytic, d2, tolerance, kink, min(quotients), max(quotients))
+
+
+def indices(value):
+    """All index tuples of a matrix (list of rows) or a vector (flat list)."""
+    if value and isinstance(value[0], list):
+        return [(i, j) for i, row in enumerate(value) for j in range(len(row))]
+    return [(j,) for j in range(len(value))]
+
+
+def accessors(value, index):
+    """(get, put) for value[index], editing value in place."""
+    *outer, last = index
+    holder = value[outer[0]] if outer else value
+    return (lambda: holder[last]), (lambda v: holder.__setitem__(last, v))
+
+
+def read(value, index):
+    for i in index:
+        value = value[i]
+    return value
+
+
+def shape_of(value):
+    """The shape of a matrix (rows, columns), a vector (length,), or None for anything else."""
+    if not isinstance(value, list):
+        return None
+    if value and all(isinstance(row, list) for row in value):
+        widths = {len(row) for row in value}
+        return (len(value), widths.pop()) if len(widths) == 1 else None
+    if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value):
+        return (len(value),)
+    return None
+
+
+def compare(name, analytic, target, f):
+    """Check every entry of the list target (edited in place) against the analytic gradient."""
+    block = Block(name, shape_of(target))
+    found = shape_of(analytic)
+    if found != block.shape:
+        block.problem = f"shape {found} but {name} has shape {block.shape}"
+        return block
+    for index in indices(target):
+        get, put = accessors(target, index)
+        a = read(analytic, index)
+        if not isinstance(a, (int, float)) or not math.isfinite(a):
+            block.problem = f"entry {index} of the gradient is {a!r}, not a finite number"
+            return block
+        block.entries.append(judge(name, index, float(a), five_point(f, get, put, get())))
+    return block
+
+
+def random_matrix(rng, n, m):
+    """(n, m) entries from N(0, 1): signed, never all ones."""
+    return [[rng.gauss(0.0, 1.0) for _ in range(m)] for _ in range(n)]
+
+
+def deep_copy(value):
+    return [deep_copy(v) for v in value] if isinstance(value, list) else value

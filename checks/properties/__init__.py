@@ -1,0 +1,128 @@
+"""Property suites: the invariants every implementation of a component keeps.
+
+A property is a function prop(subject) whose docstring states the rule. It
+builds fresh instances with subject.make(), searches inputs with hypothesis,
+and raises PropertyFailure with a message for a student when the rule breaks.
+checks/properties/<component>.py lists a component's properties in PROPERTIES.
+"""
+import importlib
+import math
+from dataclasses import dataclass
+from typing import Callable
+
+from hypothesis.strategies import SearchStrategy
+
+from checks.finite_differences import shape_of
+
+
+class PropertyFailure(AssertionError):
+    """An invariant broke; the message says which value broke it and where."""
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What a property needs of the implementation under test."""
+
+    name: str  # the component, e.g. "relu"
+    make: Callable  # () -> a fresh instance, built as the checks build it
+    inputs: SearchStrategy  # valid inputs: x batches for a layer, (y_pred, y_true) for a loss
+    extreme: SearchStrategy  # valid inputs at the edge of the promised range
+    implementation: object = None  # the class itself, for properties about constructor arguments
+
+
+@dataclass
+class Outcome:
+    """The result of one property on one subject."""
+
+    name: str
+    rule: str
+    passed: bool
+    message: str = ""
+
+
+def require(condition, message):
+    """Raise PropertyFailure(message) unless condition holds."""
+    if not condition:
+        raise PropertyFailure(message)
+
+
+def mismatch(actual, expected, tolerance=1e-9, index=()):
+    """The first index where two nested lists of floats differ beyond tolerance, or None if they agree."""
+    if isinstance(expected, list):
+        if not isinstance(actual, list) or len(actual) != len(expected):
+            return index
+        for i, (a, e) in enumerate(zip(actual, expected)):
+            found = mismatch(a, e, tolerance, index + (i,))
+            if found is not None:
+                return found
+        return None
+    if not isinstance(actual, (int, float)) or isinstance(actual, bool):
+        return index
+    if abs(actual - expected) <= tolerance * (1.0 + max(abs(actual), abs(expected))):
+        return None
+    return index
+
+
+def at(value, index):
+    for i in index:
+        value = value[i]
+    return value
+
+
+def require_close(actual, expected, what, tolerance=1e-9):
+    """Raise PropertyFailure naming the first entry where actual and expected differ."""
+    index = mismatch(actual, expected, tolerance)
+    if index is not None:
+        where = "".join(f"[{i}]" for i in index)
+        got = at(actual, index) if _reachable(actual, index) else "(missing or wrong shape)"
+        raise PropertyFailure(f"{what}{where}: got {got!r}, expected {at(expected, index)!r}")
+
+
+def require_same_shape(actual, like, what, like_what):
+    """Raise PropertyFailure unless actual has the shape of like (a matrix or a vector)."""
+    found, expected = shape_of(actual), shape_of(like)
+    require(found == expected, f"{what} should have the shape of {like_what}, {expected}, but has shape {found}")
+
+
+def _reachable(value, index):
+    try:
+        at(value, index)
+        return True
+    except (IndexError, TypeError, KeyError):
+        return False
+
+
+def finite(value):
+    """True when value is a float, or a nested list of floats, with no NaN or infinity."""
+    if isinstance(value, list):
+        return all(finite(v) for v in value)
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def rule_of(prop):
+    """The first line of a property's docstring: the rule it checks."""
+    return (prop.__doc__ or prop.__name__).strip().splitlines()[0]
+
+
+def suite(component):
+    """The list of properties of a component, from checks/properties/<component>.py."""
+    return list(importlib.import_module(f"checks.properties.{component}").PROPERTIES)
+
+
+def run(prop, subject):
+    """Run one property on a subject -> Outcome; any exception counts as a failure with its reason."""
+    try:
+        prop(subject)
+    except PropertyFailure as e:
+        return Outcome(prop.__name__, rule_of(prop), False, _with_example(str(e), e))
+    except Exception as e:  # the implementation under test raised: that breaks the rule too
+        return Outcome(prop.__name__, rule_of(prop), False, _with_example(f"{type(e).__name__}: {e}", e))
+    return Outcome(prop.__name__, rule_of(prop), True)
+
+
+def _with_example(message, error):
+    """Append hypothesis's shrunk falsifying example, when there is one."""
+    notes = [n for n in getattr(error, "__notes__", []) if n.startswith(("Falsifying example", "Failing test case"))]
+    if notes:
+        message += " | " + " ".join(" ".join(notes[0].split()).split())
+    return message

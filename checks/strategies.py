@@ -1,0 +1,163 @@
+"""Hypothesis strategies for the property suites, named and bounded in one place.
+
+Valid inputs are built, never filtered. Profiles: "check" for make check and
+make test (derandomized, so a run is repeatable), "mutation" for mutation
+runs (fewer examples), "thorough" for a deeper search by hand (shrinking on).
+The environment variable CHECKS_PROFILE picks one; "check" is the default.
+"""
+import os
+
+from hypothesis import HealthCheck, Phase, settings
+from hypothesis import strategies as st
+
+QUIET = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture]
+NO_SHRINK = [Phase.explicit, Phase.reuse, Phase.generate]  # inputs are small already; shrinking a failure cost seconds
+settings.register_profile("check", max_examples=40, derandomize=True, database=None, phases=NO_SHRINK,
+                          deadline=None, suppress_health_check=QUIET, print_blob=False,
+                          report_multiple_bugs=False)
+settings.register_profile("mutation", max_examples=12, derandomize=True, database=None, phases=NO_SHRINK,
+                          deadline=None, suppress_health_check=QUIET, print_blob=False,
+                          report_multiple_bugs=False)
+settings.register_profile("thorough", max_examples=500, deadline=None, suppress_health_check=QUIET)
+settings.load_profile(os.environ.get("CHECKS_PROFILE", "check"))
+
+MAX_ROWS = 4
+MAX_COLUMNS = 4
+MODERATE = 10.0  # inputs where every component is well inside its smooth, unsaturated range
+EXTREME = 1e4  # the largest magnitude the protocol promises to handle
+
+
+def values(low=-MODERATE, high=MODERATE):
+    """Finite floats in [low, high]."""
+    return st.floats(min_value=low, max_value=high, allow_nan=False, allow_infinity=False)
+
+
+def matrices(rows, columns, elements=None):
+    """(rows, columns) matrices of the given elements (default: moderate values)."""
+    elements = values() if elements is None else elements
+    return st.lists(st.lists(elements, min_size=columns, max_size=columns), min_size=rows, max_size=rows)
+
+
+def sizes(low=1, high=MAX_ROWS):
+    return st.integers(min_value=low, max_value=high)
+
+
+@st.composite
+def batches(draw, columns=None, elements=None, min_rows=1):
+    """x (N, D): N in [min_rows, 4] rows; D in [1, 4] columns unless given."""
+    n = draw(sizes(min_rows))
+    d = draw(sizes()) if columns is None else columns
+    return draw(matrices(n, d, elements))
+
+
+@st.composite
+def batch_pairs(draw, columns=None, elements=None, min_rows=1):
+    """Two batches (x, dy) of the same shape (N, D)."""
+    n, d = draw(sizes(min_rows)), (draw(sizes()) if columns is None else columns)
+    return draw(matrices(n, d, elements)), draw(matrices(n, d))
+
+
+def probabilities(margin=0.0):
+    """Floats in [margin, 1 - margin]."""
+    return values(margin, 1.0 - margin)
+
+
+def binary_targets():
+    return st.sampled_from([0.0, 1.0])
+
+
+@st.composite
+def probability_batches(draw, margin=0.0, min_rows=1):
+    """(p (N, 1), t (N, 1)): probabilities against 0/1 targets."""
+    n = draw(sizes(min_rows))
+    return draw(matrices(n, 1, probabilities(margin))), draw(matrices(n, 1, binary_targets()))
+
+
+@st.composite
+def labelled_logits(draw, elements=None, min_rows=1):
+    """(z (N, C), labels (N,)): logits with C in [2, 4] classes and one integer label per row."""
+    n, c = draw(sizes(min_rows)), draw(sizes(2))
+    z = draw(matrices(n, c, elements))
+    labels = draw(st.lists(st.integers(0, c - 1), min_size=n, max_size=n))
+    return z, labels
+
+
+@st.composite
+def regression_batches(draw, elements=None, min_rows=1):
+    """(y_pred (N, M), y_true (N, M)) of the same shape."""
+    n, m = draw(sizes(min_rows)), draw(sizes())
+    return draw(matrices(n, m, elements)), draw(matrices(n, m, elements))
+
+
+def scalars(low=-3.0, high=3.0):
+    return values(low, high)
+
+
+def positive_scalars(low=0.1, high=10.0):
+    return values(low, high)
+
+
+def seeds():
+    return st.integers(min_value=0, max_value=2 ** 32 - 1)
+
+
+SHIFT = 1e3  # the largest constant added to a row in the shift-invariance rules
+
+
+def vectors(length, elements=None):
+    """(length,) vectors of the given elements (default: moderate values)."""
+    return st.lists(values() if elements is None else elements, min_size=length, max_size=length)
+
+
+def shifts():
+    """Constants added to every entry of a row: up to SHIFT in magnitude, both ends included."""
+    return st.one_of(st.sampled_from([-SHIFT, SHIFT]), values(-SHIFT, SHIFT))
+
+
+@st.composite
+def batches_on_the_kink(draw, columns=None):
+    """x (N, D) with one or more entries set exactly to 0.0 or -0.0, the kink of ReLU and LeakyReLU."""
+    x = draw(batches(columns))
+    cells = [(i, j) for i in range(len(x)) for j in range(len(x[0]))]
+    for i, j in draw(st.lists(st.sampled_from(cells), min_size=1, max_size=len(cells), unique=True)):
+        x[i][j] = draw(st.sampled_from([0.0, -0.0]))
+    return x
+
+
+@st.composite
+def ordered_batch_pairs(draw, elements=None):
+    """Two batches (x1, x2) of the same shape (N, D) with x1 <= x2 entry by entry."""
+    x1 = draw(batches(elements=elements))
+    steps = draw(matrices(len(x1), len(x1[0]), values(0.0, MODERATE)))
+    return x1, [[v + s for v, s in zip(row, step_row)] for row, step_row in zip(x1, steps)]
+
+
+@st.composite
+def residual_batches(draw, low=0.5, high=5.0, min_rows=1):
+    """(y_pred (N, M), y_true (N, M)) whose residuals y_pred - y_true all have magnitude in [low, high]."""
+    n, m = draw(sizes(min_rows)), draw(sizes())
+    y_true = draw(matrices(n, m))
+    magnitudes = draw(matrices(n, m, values(low, high)))
+    signs = draw(matrices(n, m, st.sampled_from([-1.0, 1.0])))
+    y_pred = [[t + s * r for t, s, r in zip(*rows)] for rows in zip(y_true, signs, magnitudes)]
+    return y_pred, y_true
+
+
+@st.composite
+def saturated_probability_batches(draw, min_rows=1):
+    """(p (N, 1), t (N, 1)) with every p exactly 0.0 or 1.0, against 0/1 targets."""
+    n = draw(sizes(min_rows))
+    return draw(matrices(n, 1, binary_targets())), draw(matrices(n, 1, binary_targets()))
+
+
+@st.composite
+def non_square_sizes(draw, high=6):
+    """(n_in, n_out): two different sizes in [1, high], so a transposed matrix has the wrong shape."""
+    n_in = draw(sizes(1, high))
+    k = draw(sizes(1, high - 1))
+    return n_in, (k if k < n_in else k + 1)
+
+
+def tied_values():
+    """Moderate values that often repeat exactly, so rows hold ties."""
+    return st.one_of(st.sampled_from([-2.0, 0.0, 1.5, 3.0]), values())
