@@ -70,6 +70,13 @@ def mlp(hidden_activation, dense=reference.Dense, hidden=8):
     return reference.Sequential([dense_like(dense, 5, hidden, 0), hidden_activation, dense_like(dense, hidden, 1, 1)])
 
 
+def probabilities_point(rng):
+    """(p, t) of shape (4, 1) or (4, 2): the usual column, and the N x M case whose mean is over all entries."""
+    m = 1 + rng.randrange(2)
+    p = [[rng.uniform(0.05, 0.95) for _ in range(m)] for _ in range(4)]
+    return p, [[float((i + j) % 2) for j in range(m)] for i in range(4)]
+
+
 def labels_point(rng):
     z = gaussian(rng, 4, 3)
     return z, [rng.randrange(3) for _ in range(4)]
@@ -106,7 +113,7 @@ COMPONENTS = {c.name: c for c in [
               s.regression_batches(), s.regression_batches(s.values(-s.EXTREME, s.EXTREME)), REGRESSION,
               lambda impl: (mlp(reference.ReLU()), impl())),
     Component("binary_cross_entropy", "BinaryCrossEntropy", LOSS, lambda impl: impl(),
-              lambda rng: ([[rng.uniform(0.05, 0.95)] for _ in range(4)], [[float(i % 2)] for i in range(4)]),
+              probabilities_point,
               s.probability_batches(margin=0.01), s.probability_batches(), BINARY,
               lambda impl: (reference.Sequential([mlp(reference.ReLU()), reference.Sigmoid()]), impl())),
     Component("softmax_cross_entropy", "SoftmaxCrossEntropy", LOSS, lambda impl: impl(), labels_point,
