@@ -5,17 +5,22 @@ signed upstream dy: its gradient is exactly what backward(dy) returns. For a
 loss, f is the loss itself and backward() is its gradient.
 
 Each entry theta is perturbed by +-h and +-h/2 (h a power of two, so the
-steps are exact). From the five values of f:
+steps are exact). From the five values of f (f at theta itself is computed
+once per point and shared by every entry):
 
 - numeric  = (f(+h/2) - f(-h/2)) / h, the central difference;
 - the data tolerance: |D(h) - D(h/2)| estimates its truncation error, plus
-  round-off and a small relative floor;
+  round-off and a small relative floor (at a kink, where that difference
+  measures the kink itself, the smoother side's one-sided quotients at h and
+  h/2 give the truncation error instead);
 - kinks: a smooth f has one-sided quotients whose gap shrinks with h and
   central differences that agree; where that fails, theta sits on (or next
   to) a kink, and any analytic value between the one-sided quotients passes.
+
+A block's relative error |a - n| / max(|a|, |n|) is also placed in the
+CS231n bands (see band).
 """
 import math
-import random
 from dataclasses import dataclass, field
 
 H = 2.0 ** -17  # about 7.6e-6; theta +- H and theta +- H/2 are exact for |theta| < 2**35
@@ -25,6 +30,13 @@ ATOL = 1e-10  # absolute floor of the tolerance
 KINK_RATIO = 1e-4  # smoothness residual, relative to the one-sided quotients, that marks a kink
 ROUNDOFF = 64.0  # round-off allowance, in units of EPS * |f| / h
 DENOMINATOR_FLOOR = 1e-8  # floor of max(|analytic|, |numeric|) in the relative error
+STEPS = (("+h", H), ("-h", -H), ("+h/2", H / 2), ("-h/2", -H / 2))
+BANDS = ((1e-2, "probably wrong"), (1e-4, "uncomfortable"), (1e-7, "fine with kinks"), (0.0, "good"))
+
+
+def band(relative_error):
+    """The CS231n band of a relative error: above 1e-2 probably wrong, down to below 1e-7 good."""
+    return next(name for floor, name in BANDS if relative_error > floor or floor == 0.0)
 
 
 @dataclass
@@ -51,9 +63,14 @@ class Entry:
 
     @property
     def passed(self):
-        if self.error <= self.tolerance:
+        return self.admits(self.analytic)
+
+    def admits(self, value, slack=1.0):
+        """Whether value passes as the derivative here: within slack tolerances of numeric, or inside a kink."""
+        allowed = slack * self.tolerance
+        if abs(value - self.numeric) <= allowed:
             return True
-        return self.kink and self.low - self.tolerance <= self.analytic <= self.high + self.tolerance
+        return self.kink and self.low - allowed <= value <= self.high + allowed
 
     def where(self):
         return self.block + "".join(f"[{i}]" for i in self.index)
@@ -67,6 +84,10 @@ class Block:
     shape: tuple
     entries: list = field(default_factory=list)
     problem: str = ""  # a structural problem (wrong shape, missing key) that stopped the comparison
+    given: object = None  # the analytic gradient as returned, whatever its shape
+    expected: list = field(default_factory=list)  # numeric-only entries, when the shapes differ
+    diagnosis: str = None
+    evidence: str = ""
 
     @property
     def failures(self):
@@ -89,13 +110,17 @@ class Block:
                     math.sqrt(math.fsum(e.numeric ** 2 for e in smooth)), DENOMINATOR_FLOOR)
         return difference / scale
 
+    @property
+    def band(self):
+        return None if self.problem else band(self.relative_error)
 
-def five_point(f, get, put, theta):
-    """Evaluate f at theta + {0, +-h, +-h/2} (put sets theta, get reads it back) -> dict of values."""
-    values = {}
-    for k, step in (("0", 0.0), ("+h", H), ("-h", -H), ("+h/2", H / 2), ("-h/2", -H / 2)):
+
+def five_point(f, put, theta, f0):
+    """f at theta + {+-h, +-h/2} (put sets the entry), and f0 = f at theta -> dict of values; theta is restored."""
+    values = {"0": f0}
+    for key, step in STEPS:
         put(theta + step)
-        values[k] = f()
+        values[key] = f()
     put(theta)
     return values
 
@@ -108,11 +133,16 @@ def judge(block, index, analytic, v):
                  (v["+h/2"] - v["0"]) / (H / 2), (v["0"] - v["-h/2"]) / (H / 2)]
     f_scale = max(abs(x) for x in v.values())
     roundoff = ROUNDOFF * EPS * f_scale / H
-    tolerance = 2.0 * abs(d1 - d2) + roundoff + RTOL * max(abs(analytic), abs(d2)) + ATOL
+    floor = roundoff + RTOL * max(abs(analytic), abs(d2)) + ATOL
     gap_h, gap_h2 = quotients[0] - quotients[1], quotients[2] - quotients[3]
     residual = max(abs(gap_h - 2.0 * gap_h2), abs(d1 - d2))
     kink = residual > KINK_RATIO * max(abs(q) for q in quotients) + 4 * roundoff
-    return Entry(block, index, analytic, d2, tolerance, kink, min(quotients), max(quotients))
+    if not kink:
+        return Entry(block, index, analytic, d2, 2.0 * abs(d1 - d2) + floor)
+    # At a kink D(h) - D(h/2) measures the kink, not the truncation error: take that of the smoother side.
+    curvature = 2.0 * min(abs(quotients[0] - quotients[2]), abs(quotients[1] - quotients[3]))
+    floor += RTOL * max(abs(q) for q in quotients)
+    return Entry(block, index, analytic, d2, curvature + floor, kink, min(quotients), max(quotients))
 
 
 def indices(value):
@@ -147,21 +177,43 @@ def shape_of(value):
     return None
 
 
-def compare(name, analytic, target, f):
+def sweep(target, f, f0):
+    """(index, five values of f) for every entry of the list target, edited in place and restored."""
+    for index in indices(target):
+        get, put = accessors(target, index)
+        yield index, five_point(f, put, get(), f0)
+
+
+def compare(name, analytic, target, f, f0=None):
     """Check every entry of the list target (edited in place) against the analytic gradient."""
-    block = Block(name, shape_of(target))
+    f0 = f() if f0 is None else f0
+    block = Block(name, shape_of(target), given=deep_copy(analytic))
     found = shape_of(analytic)
     if found != block.shape:
         block.problem = f"shape {found} but {name} has shape {block.shape}"
+        block.expected = numeric_entries(name, target, f, f0)
         return block
     for index in indices(target):
-        get, put = accessors(target, index)
         a = read(analytic, index)
         if not isinstance(a, (int, float)) or not math.isfinite(a):
             block.problem = f"entry {index} of the gradient is {a!r}, not a finite number"
             return block
-        block.entries.append(judge(name, index, float(a), five_point(f, get, put, get())))
+    for index, values in sweep(target, f, f0):
+        block.entries.append(judge(name, index, float(read(analytic, index)), values))
     return block
+
+
+def numeric_entries(name, target, f, f0):
+    """The numeric gradient of f with respect to target, as Entries with analytic 0.0."""
+    return [judge(name, index, 0.0, values) for index, values in sweep(target, f, f0)]
+
+
+def numeric_rows(name, target, f_rows, rows):
+    """Per-row numeric gradients: f_rows() -> one float per batch row; returns one Entry list per row."""
+    f0 = f_rows()
+    swept = list(sweep(target, f_rows, f0))
+    return [[judge(name, index, 0.0, {k: v[r] for k, v in values.items()}) for index, values in swept]
+            for r in range(rows)]
 
 
 def random_matrix(rng, n, m):

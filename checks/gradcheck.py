@@ -1,129 +1,104 @@
-"""Gradient checks of a layer or a loss through the protocol alone (specs/protocol.md).
+"""Gradient checks of a layer, a loss or a scalar function, through the protocol alone (specs/protocol.md).
 
-check_layer and check_loss compare what backward returns with central
-differences of forward, entry by entry, for the input and every parameter,
-and return a GradReport that says where and by how much they disagree.
+    check_layer(layer, x, component="layer", seed=0, *, fast=False, directions=4, elementwise=None)
+    check_loss(loss, y_pred, y_true, component="loss", *, fast=False, directions=4, seed=0)
+    check_function(f, gradient, params, component="function", *, fast=False, directions=4, seed=0)
+
+Each returns a GradReport (checks/report.py): passed, message(), to_json(),
+diagnosis and evidence. A check runs the cheap protocol probes
+(checks/probes.py), then compares the analytic gradient with central
+differences entry by entry, for the input and every parameter
+(checks/finite_differences.py); only when something fails does it test the
+hypotheses of checks/diagnosis.py. It uses forward, backward, params and
+grads and nothing else, and perturbs the entries of x, y_pred and
+params[name] in place, so a layer that lives elsewhere (a proxy) works too.
+
+- fast=True first compares `directions` signed random directional
+  derivatives (checks/fast.py); on any mismatch, any direction that crosses
+  a kink, or any protocol finding it falls back to the full check, whose
+  report it returns (mode "fast, then full").
+- elementwise: whether the layer acts entry by entry (ReLU, Tanh: it enables
+  the wrong-input hypothesis); None finds out from forward when needed.
+- check_function checks a scalar function of a params dict on its own, such
+  as a regularization term: f() -> float reads params (name -> matrix or
+  vector) at call time; gradient is a dict name -> df/dparams[name] at the
+  current params (or a callable returning it). For L2 weight decay:
+
+      params = {"W": W}
+      check_function(lambda: 0.5 * lam * sum(w * w for row in W for w in row),
+                     {"W": [[lam * w for w in row] for row in W]}, params, "weight_decay")
 """
-import math
 import random
-from dataclasses import dataclass, field
 
-from checks.finite_differences import Block, compare, deep_copy, random_matrix, shape_of
+from checks import diagnosis
+from checks.fast import DIRECTIONS, project
+from checks.finite_differences import compare
+from checks.report import GradReport
+from checks.subjects import Counted, FunctionSubject, LayerSubject, LossSubject, Stop
 
-SHOWN = 3  # failing entries shown per block in a message
-
-
-@dataclass
-class GradReport:
-    """The outcome of one gradient check: one Block per gradient, or a problem that stopped it."""
-
-    component: str
-    blocks: list = field(default_factory=list)
-    problem: str = ""
-    calls: dict = field(default_factory=lambda: {"forward": 0, "backward": 0})
-
-    @property
-    def passed(self):
-        return not self.problem and all(b.passed for b in self.blocks)
-
-    @property
-    def worst_relative_error(self):
-        return max((b.relative_error for b in self.blocks), default=0.0)
-
-    @property
-    def kinks(self):
-        return [e for b in self.blocks for e in b.kinks]
-
-    @property
-    def spec(self):
-        return f"specs/{self.component}.md"
-
-    def message(self):
-        """A few lines for a student: what failed, where, by how much, and what to reread."""
-        if self.passed:
-            return (f"{self.component}: gradients match finite differences "
-                    f"(worst relative error {self.worst_relative_error:.1e}, {len(self.kinks)} kink entries).")
-        lines = [f"{self.component}: gradient check failed."]
-        if self.problem:
-            lines.append(f"  {self.problem}")
-        for block in self.blocks:
-            lines.extend(describe(block))
-        lines.append(f"  Reread {self.spec}, section \"Partial derivatives\".")
-        return "\n".join(lines)
+__all__ = ["GradReport", "check_layer", "check_loss", "check_function"]
+FIRST = ("nondeterministic", "mutates-input", "accumulates")  # protocol findings that explain any block failure
 
 
-def describe(block):
-    """Lines on one failing block: a structural problem, or its worst entries."""
-    if block.passed:
-        return []
-    if block.problem:
-        return [f"  {block.name}: {block.problem}"]
-    failures = sorted(block.failures, key=lambda e: e.error - e.tolerance, reverse=True)
-    lines = [f"  {block.name}: {len(failures)} of {len(block.entries)} entries disagree with finite differences"]
-    for e in failures[:SHOWN]:
-        lines.append(f"    {e.where()}: analytic {e.analytic:.6g}, numeric {e.numeric:.6g}, "
-                     f"error {e.error:.2e} > tolerance {e.tolerance:.2e} (relative error {e.relative_error:.1e})")
-    return lines
+def check_layer(layer, x, component="layer", seed=0, *, fast=False, directions=DIRECTIONS, elementwise=None):
+    """Check backward(dy) of layer at the batch x (N, D) against finite differences, dy random and signed."""
+    report = GradReport(component, kind="layer")
+    subject = LayerSubject(Counted(layer, report.calls), x, seed, report.spec, elementwise)
+    return run(subject, report, fast, directions, seed)
 
 
-class Counted:
-    """Calls forward and backward of a protocol object, counting them."""
-
-    def __init__(self, obj, calls):
-        self.obj, self.calls = obj, calls
-
-    def forward(self, *args):
-        self.calls["forward"] += 1
-        return self.obj.forward(*args)
-
-    def backward(self, *args):
-        self.calls["backward"] += 1
-        return self.obj.backward(*args)
-
-
-def check_layer(layer, x, component="layer", seed=0):
-    """Check backward(dy) of layer at the batch x (N, D) against finite differences, dy random."""
-    report = GradReport(component)
-    counted = Counted(layer, report.calls)
-    x = deep_copy(x)
-    try:
-        y = counted.forward(deep_copy(x))
-        if shape_of(y) is None or len(y) != len(x):
-            report.problem = f"forward should return {len(x)} rows of floats (one per input row), got {short(y)}"
-            return report
-        dy = random_matrix(random.Random(seed), *shape_of(y))
-        dx = counted.backward(deep_copy(dy))
-        grads = {name: deep_copy(layer.grads.get(name)) for name in layer.params}
-
-        def f():
-            out = counted.forward(x)
-            return math.fsum(o * g for o_row, g_row in zip(out, dy) for o, g in zip(o_row, g_row))
-
-        report.blocks.append(compare("dx", dx, x, f))
-        for name in layer.params:
-            report.blocks.append(compare("d" + name, grads[name], layer.params[name], f))
-    except Exception as e:  # a student's layer may raise anything; the report says what
-        report.problem = f"{type(e).__name__} raised while checking: {e}"
-    return report
-
-
-def check_loss(loss, y_pred, y_true, component="loss"):
+def check_loss(loss, y_pred, y_true, component="loss", *, fast=False, directions=DIRECTIONS, seed=0):
     """Check backward() of loss at (y_pred, y_true) against finite differences of forward."""
-    report = GradReport(component)
-    counted = Counted(loss, report.calls)
-    y_pred = deep_copy(y_pred)
+    report = GradReport(component, kind="loss")
+    subject = LossSubject(Counted(loss, report.calls), y_pred, y_true, report.spec)
+    return run(subject, report, fast, directions, seed)
+
+
+def check_function(f, gradient, params, component="function", *, fast=False, directions=DIRECTIONS, seed=0):
+    """Check gradient (dict name -> df/dparams[name], or a callable returning it) of f() against finite differences."""
+    report = GradReport(component, kind="function")
+    subject = FunctionSubject(f, gradient, params, report.spec, report.calls)
+    return run(subject, report, fast, directions, seed)
+
+
+def run(subject, report, fast, directions, seed):
+    """Probe, compare (fast first if asked), and diagnose what failed."""
     try:
-        value = counted.forward(deep_copy(y_pred), deep_copy(y_true))
-        if not isinstance(value, (int, float)) or not math.isfinite(value):
-            report.problem = f"forward should return a finite float, got {short(value)}"
-            return report
-        d_pred = counted.backward()
-        report.blocks.append(compare("dy_pred", d_pred, y_pred, lambda: counted.forward(y_pred, y_true)))
-    except Exception as e:  # a student's loss may raise anything; the report says what
+        subject.probe(report.findings)
+        f0 = subject.f()
+        if fast:
+            report.mode = "fast"
+            report.projections = project(subject.blocks(), subject.f, f0, random.Random(f"{seed}/fast"), directions)
+            if report.projections and report.passed and not report.kinks:
+                return report  # a direction across a kink cannot tell a right slope from a wrong one: full check
+            report.mode, report.projections = "fast, then full", report.projections or []
+        report.blocks = [compare(name, analytic, target, subject.f, f0) for name, target, analytic in subject.blocks()]
+    except Stop as stop:
+        report.problem, report.diagnosis, report.evidence = stop.problem, stop.code, stop.evidence
+        return report
+    except Exception as e:  # a student's code may raise anything; the report says what
         report.problem = f"{type(e).__name__} raised while checking: {e}"
+    conclude(report, subject)
     return report
 
 
-def short(value, limit=60):
-    text = repr(value)
-    return text if len(text) <= limit else text[:limit] + "..."
+def conclude(report, subject):
+    """The report's diagnosis: a protocol finding that explains everything, else the most specific block's."""
+    if report.passed:
+        return
+    found = {f.code: f for f in report.findings}
+    first = next((found[code] for code in FIRST if code in found), None)
+    if first:
+        report.diagnosis, report.evidence = first.code, first.sentence
+        return
+    failing = [b for b in report.blocks if not b.passed]
+    for block in failing:
+        block.diagnosis, block.evidence = diagnosis.diagnose(block, subject)
+    chosen = next((b for b in failing if b.diagnosis != "unknown"), failing[0] if failing else None)
+    if chosen:
+        report.diagnosis, report.evidence = chosen.diagnosis, chosen.evidence
+    elif report.findings:
+        report.diagnosis, report.evidence = report.findings[0].code, report.findings[0].sentence
+    else:
+        report.diagnosis = "unknown"
+        report.evidence = f"{report.problem}; reread {report.spec}, \"Partial derivatives\""

@@ -1,12 +1,21 @@
 """A gallery of planted wrong implementations: each class carries one bug a learner might write.
 
-Each class names its component, the gradient block the bug shows in, and the
+Each class names its component, the block the bug shows in, and the
 diagnosis a checker should give. Tests feed them to the checks and assert
 that the checks fail, where, and why.
+
+GRADIENT_BUGS show in a gradient block (dx, dW, db, dy_pred): the block is
+its name in the report. PROTOCOL_BUGS break a rule of specs/protocol.md that
+the probes catch: their block is "protocol" (a line "  protocol: ..." of the
+report), or "forward" for an output of the wrong shape.
 """
-from reference import MSE, BinaryCrossEntropy, Dense, ReLU, Sigmoid, SoftmaxCrossEntropy, Tanh
+import math
+import random
+
+from reference import (MSE, BinaryCrossEntropy, Dense, LeakyReLU, ReLU, Sigmoid, Softmax, SoftmaxCrossEntropy,
+                       Tanh)
 from reference.sigmoid import sigmoid
-from reference.tensor import matmul, transpose
+from reference.tensor import add_row, column_sums, matmul, transpose
 
 
 class DenseSignFlip(Dense):
@@ -122,7 +131,241 @@ class SCENotAveraged(SoftmaxCrossEntropy):
         return [[g * n for g in row] for row in super().backward()]
 
 
+class DenseTransposedSquare(Dense):
+    """A square Dense (n_out is taken equal to n_in) whose dW is dy^T . x: only the values show the transpose."""
+
+    component, block, diagnosis = "dense", "dW", "transposed"
+
+    def __init__(self, n_in, n_out, seed=0):
+        super().__init__(n_in, n_in, seed)
+
+    def backward(self, dy):
+        dx = super().backward(dy)
+        self.grads["W"] = matmul(transpose(dy), self.x)
+        return dx
+
+
+class DenseBiasKeepdims(Dense):
+    """db kept as a (1, M) matrix, as numpy's keepdims would, instead of a vector (M,)."""
+
+    component, block, diagnosis = "dense", "db", "shape"
+
+    def backward(self, dy):
+        dx = super().backward(dy)
+        self.grads["b"] = [column_sums(dy)]
+        return dx
+
+
+class DenseStaleCache(Dense):
+    """x is cached on the first forward call only, so backward uses an old batch."""
+
+    component, block, diagnosis = "dense", "dW", "stale-cache"
+
+    def forward(self, x):
+        if self.x is None:
+            self.x = x
+        return add_row(matmul(x, self.params["W"]), self.params["b"])
+
+
+class MSEStaleCache(MSE):
+    """The residual is kept from the first forward call only."""
+
+    component, block, diagnosis = "mse", "dy_pred", "stale-cache"
+
+    def forward(self, y_pred, y_true):
+        residual = [[p - t for p, t in zip(p_row, t_row)] for p_row, t_row in zip(y_pred, y_true)]
+        if self.residual is None:
+            self.residual = residual
+        return sum(r * r for row in residual for r in row) / (len(residual) * len(residual[0]))
+
+
+class MSESumNotMean(MSE):
+    """dL/dp = 2 (p - t): the gradient of the sum, while the loss is the mean over N M entries."""
+
+    component, block, diagnosis = "mse", "dy_pred", "scale"
+
+    def backward(self):
+        return [[2.0 * r for r in row] for row in self.residual]
+
+
+class LeakyReLUHardCodedSlope(LeakyReLU):
+    """backward uses the default slope 0.01 instead of self.alpha (the check builds LeakyReLU(0.1)).
+
+    Diagnosis: scale. dx is right where x > 0 and 0.01 / alpha = 1/10 times the
+    numeric gradient where x <= 0: one constant factor is wrong on one side of
+    the kink, and "scale" says which factor and where, which is what the
+    learner has to fix (sign-flip, zero-gradient or wrong-input would each
+    point at the wrong line).
+    """
+
+    component, block, diagnosis = "leaky_relu", "dx", "scale"
+
+    def backward(self, dy):
+        return [[g if v > 0.0 else 0.01 * g for g, v in zip(g_row, x_row)] for g_row, x_row in zip(dy, self.x)]
+
+
+class LeakyReLUAsReLU(LeakyReLU):
+    """backward copied from ReLU: no gradient at all where x <= 0."""
+
+    component, block, diagnosis = "leaky_relu", "dx", "zero-gradient"
+
+    def backward(self, dy):
+        return [[g if v > 0.0 else 0.0 for g, v in zip(g_row, x_row)] for g_row, x_row in zip(dy, self.x)]
+
+
+class TanhForgotSquare(Tanh):
+    """dL/dx = dy (1 - y): the square of 1 - y^2 is missing. No simple pattern fits: unknown."""
+
+    component, block, diagnosis = "tanh", "dx", "unknown"
+
+    def backward(self, dy):
+        return [[g * (1.0 - t) for g, t in zip(g_row, y_row)] for g_row, y_row in zip(dy, self.y)]
+
+
+class SoftmaxDiagonalOnly(Softmax):
+    """dL/dx_j = dy_j y_j (1 - y_j): only the diagonal of the Jacobian, as if softmax were elementwise."""
+
+    component, block, diagnosis = "softmax", "dx", "unknown"
+
+    def backward(self, dy):
+        return [[g * p * (1.0 - p) for g, p in zip(g_row, y_row)] for g_row, y_row in zip(dy, self.y)]
+
+
+class SigmoidOutputFormOnInput(Sigmoid):
+    """Keeps x and returns dy x (1 - x): the formula y (1 - y) applied to the input."""
+
+    component, block, diagnosis = "sigmoid", "dx", "wrong-input"
+
+    def forward(self, x):
+        self.x = x
+        return super().forward(x)
+
+    def backward(self, dy):
+        return [[g * v * (1.0 - v) for g, v in zip(g_row, x_row)] for g_row, x_row in zip(dy, self.x)]
+
+
 GRADIENT_BUGS = [
     DenseSignFlip, DenseTransposed, DenseBiasNotSummed, DenseBiasMean, DenseNoInputGradient,
     SigmoidAtOutput, TanhAtInput, ReLUSignFlip, MSEMissingTwo, BCESignFlip, SCENotAveraged,
+    DenseTransposedSquare, DenseBiasKeepdims, DenseStaleCache, MSEStaleCache, MSESumNotMean,
+    LeakyReLUHardCodedSlope, LeakyReLUAsReLU, TanhForgotSquare, SoftmaxDiagonalOnly, SigmoidOutputFormOnInput,
+]
+
+
+class DenseAccumulates(Dense):
+    """grads += new gradients: each backward adds to what the last one left."""
+
+    component, block, diagnosis = "dense", "protocol", "accumulates"
+
+    def backward(self, dy):
+        before = {name: [list(row) for row in self.grads["W"]] if name == "W" else list(self.grads["b"])
+                  for name in ("W", "b")}
+        dx = super().backward(dy)
+        self.grads["W"] = [[a + b for a, b in zip(r, s)] for r, s in zip(before["W"], self.grads["W"])]
+        self.grads["b"] = [a + b for a, b in zip(before["b"], self.grads["b"])]
+        return dx
+
+
+class DenseNondeterministic(Dense):
+    """dW jittered with the global random state (a misplaced dropout, say): two calls never agree."""
+
+    component, block, diagnosis = "dense", "protocol", "nondeterministic"
+
+    def backward(self, dy):
+        dx = super().backward(dy)
+        self.grads["W"] = [[g * (1.0 + 1e-3 * random.random()) for g in row] for row in self.grads["W"]]
+        return dx
+
+
+class ReLUMutatesInput(ReLU):
+    """forward clips x in place, so the caller's batch loses its negative entries."""
+
+    component, block, diagnosis = "relu", "protocol", "mutates-input"
+
+    def forward(self, x):
+        for row in x:
+            for j, v in enumerate(row):
+                if v < 0.0:
+                    row[j] = 0.0
+        self.x = x
+        return [list(row) for row in x]
+
+
+class BCEClampsInPlace(BinaryCrossEntropy):
+    """forward clamps y_pred into [1e-7, 1 - 1e-7] in place: only visible when p reaches 0 or 1."""
+
+    component, block, diagnosis = "binary_cross_entropy", "protocol", "mutates-input"
+
+    def forward(self, y_pred, y_true):
+        for row in y_pred:
+            for j, p in enumerate(row):
+                row[j] = min(max(p, 1e-7), 1.0 - 1e-7)
+        return super().forward(y_pred, y_true)
+
+
+class TanhFlatOutput(Tanh):
+    """forward returns one flat list of N D values instead of N rows."""
+
+    component, block, diagnosis = "tanh", "forward", "shape"
+
+    def forward(self, x):
+        self.y = [[math.tanh(v) for v in row] for row in x]
+        return [v for row in self.y for v in row]
+
+
+class SoftmaxNoMaxShift(Softmax):
+    """exp(x_j) / sum_k exp(x_k) without subtracting the row maximum: exp overflows at x = 1e4."""
+
+    component, block, diagnosis = "softmax", "protocol", "unstable"
+
+    def forward(self, x):
+        self.y = []
+        for row in x:
+            e = [math.exp(v) for v in row]
+            self.y.append([v / sum(e) for v in e])
+        return self.y
+
+
+class SigmoidNaive(Sigmoid):
+    """1 / (1 + exp(-x)) in one form: exp(-x) overflows at x = -1e4."""
+
+    component, block, diagnosis = "sigmoid", "protocol", "unstable"
+
+    def forward(self, x):
+        self.y = [[1.0 / (1.0 + math.exp(-v)) for v in row] for row in x]
+        return self.y
+
+
+class BCENoClamp(BinaryCrossEntropy):
+    """log p and log(1 - p) without the clamp: log 0 raises at p = 0 or 1."""
+
+    component, block, diagnosis = "binary_cross_entropy", "protocol", "unstable"
+
+    def forward(self, y_pred, y_true):
+        self.p, self.t = y_pred, y_true
+        total = sum(t * math.log(p) + (1.0 - t) * math.log(1.0 - p)
+                    for p_row, t_row in zip(y_pred, y_true) for p, t in zip(p_row, t_row))
+        return -total / (len(y_pred) * len(y_pred[0]))
+
+    def backward(self):
+        count = len(self.p) * len(self.p[0])
+        return [[(p - t) / (p * (1.0 - p) * count) for p, t in zip(p_row, t_row)]
+                for p_row, t_row in zip(self.p, self.t)]
+
+
+class SCENoMaxShift(SoftmaxCrossEntropy):
+    """log sum_k exp(z_k) - z_c without the max shift: exp overflows at logits of 1e4."""
+
+    component, block, diagnosis = "softmax_cross_entropy", "protocol", "unstable"
+
+    def forward(self, y_pred, y_true):
+        self.labels = list(y_true)
+        self.p = [[math.exp(v) / sum(math.exp(u) for u in z) for v in z] for z in y_pred]
+        total = sum(math.log(sum(math.exp(v) for v in z)) - z[c] for z, c in zip(y_pred, y_true))
+        return total / len(y_pred)
+
+
+PROTOCOL_BUGS = [
+    DenseAccumulates, DenseNondeterministic, ReLUMutatesInput, BCEClampsInPlace, TanhFlatOutput,
+    SoftmaxNoMaxShift, SigmoidNaive, BCENoClamp, SCENoMaxShift,
 ]

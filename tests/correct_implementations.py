@@ -1,0 +1,294 @@
+"""Correct implementations written differently from reference/: none of them may fail a gradient check.
+
+They use explicit loops instead of the tensor helpers, other conventions at
+kinks (ReLU'(0) = 1 or 1/2, LeakyReLU'(0) = 1), another cache (the input where
+reference keeps the output, or the reverse), other constructor argument names,
+and other ways of writing the same derivative. Each names the component it
+implements; CORRECT lists them all.
+"""
+import math
+import random
+
+
+class LoopDense:
+    """y = x W + b with explicit loops; dx is built from the rows of W: dx[n][d] = sum_m dy[n][m] W[d][m]."""
+
+    component = "dense"
+
+    def __init__(self, inputs, outputs, seed=0):
+        rng = random.Random(seed)
+        limit = math.sqrt(6.0 / (inputs + outputs))
+        self.params = {"W": [[rng.uniform(-limit, limit) for _ in range(outputs)] for _ in range(inputs)],
+                       "b": [0.0] * outputs}
+        self.grads = {"W": [[0.0] * outputs for _ in range(inputs)], "b": [0.0] * outputs}
+        self.x = None
+
+    def forward(self, x):
+        weights, bias = self.params["W"], self.params["b"]
+        self.x = [list(row) for row in x]
+        y = []
+        for row in x:
+            out = list(bias)
+            for d, value in enumerate(row):
+                for m, w in enumerate(weights[d]):
+                    out[m] += value * w
+            y.append(out)
+        return y
+
+    def backward(self, dy):
+        weights = self.params["W"]
+        d_w = [[0.0] * len(weights[0]) for _ in weights]
+        d_b = [0.0] * len(weights[0])
+        for x_row, g_row in zip(self.x, dy):
+            for m, g in enumerate(g_row):
+                d_b[m] += g  # dL/db = sum_n dy[n]
+                for d, value in enumerate(x_row):
+                    d_w[d][m] += value * g  # dL/dW = x^T . dy
+        self.grads = {"W": d_w, "b": d_b}
+        return [[sum(g * w for g, w in zip(g_row, w_row)) for w_row in weights] for g_row in dy]  # dy . W^T
+
+
+class ColumnDense:
+    """y = x W + b, caching the columns of x (x^T) and reading W column by column through zip."""
+
+    component = "dense"
+
+    def __init__(self, n_in, n_out, seed=0):
+        rng = random.Random(seed + 17)
+        self.params = {"W": [[rng.gauss(0.0, 0.5) for _ in range(n_out)] for _ in range(n_in)], "b": [0.1] * n_out}
+        self.grads = {"W": None, "b": None}
+
+    def forward(self, x):
+        self.columns = [list(c) for c in zip(*x)]
+        w_columns = list(zip(*self.params["W"]))
+        return [[sum(a * w for a, w in zip(row, col)) + b for col, b in zip(w_columns, self.params["b"])]
+                for row in x]
+
+    def backward(self, dy):
+        dy_columns = list(zip(*dy))
+        self.grads["W"] = [[sum(a * g for a, g in zip(xc, gc)) for gc in dy_columns] for xc in self.columns]
+        self.grads["b"] = [sum(gc) for gc in dy_columns]
+        return [[sum(g * w for g, w in zip(g_row, w_row)) for w_row in self.params["W"]] for g_row in dy]
+
+
+class ReLUOneAtZero:
+    """max(x, 0) with ReLU'(0) = 1 (the test is x >= 0)."""
+
+    component = "relu"
+
+    def __init__(self):
+        self.params, self.grads = {}, {}
+
+    def forward(self, x):
+        self.x = x
+        return [[max(v, 0.0) for v in row] for row in x]
+
+    def backward(self, dy):
+        return [[g if v >= 0.0 else 0.0 for g, v in zip(gr, xr)] for gr, xr in zip(dy, self.x)]
+
+
+class ReLUHalfAtZero:
+    """max(x, 0) with ReLU'(0) = 1/2, the midpoint of the subgradients."""
+
+    component = "relu"
+
+    def __init__(self):
+        self.params, self.grads = {}, {}
+
+    def forward(self, x):
+        self.x = x
+        return [[v if v > 0.0 else 0.0 for v in row] for row in x]
+
+    def backward(self, dy):
+        slope = {True: 1.0, False: 0.0}
+        return [[g * (0.5 if v == 0.0 else slope[v > 0.0]) for g, v in zip(gr, xr)] for gr, xr in zip(dy, self.x)]
+
+
+class ReLUFromOutput:
+    """max(x, 0), keeping a mask of the output (y > 0) instead of the input."""
+
+    component = "relu"
+
+    def __init__(self):
+        self.params, self.grads = {}, {}
+
+    def forward(self, x):
+        y = [[v * (v > 0.0) for v in row] for row in x]
+        self.mask = [[1.0 if v > 0.0 else 0.0 for v in row] for row in y]
+        return y
+
+    def backward(self, dy):
+        return [[g * m for g, m in zip(gr, mr)] for gr, mr in zip(dy, self.mask)]
+
+
+class LeakyReLUOneAtZero:
+    """x if x >= 0 else slope x, with LeakyReLU'(0) = 1; the constructor argument is called slope."""
+
+    component = "leaky_relu"
+
+    def __init__(self, slope=0.01):
+        self.slope = slope
+        self.params, self.grads = {}, {}
+
+    def forward(self, x):
+        self.x = x
+        return [[v if v >= 0.0 else self.slope * v for v in row] for row in x]
+
+    def backward(self, dy):
+        return [[g * (1.0 if v >= 0.0 else self.slope) for g, v in zip(gr, xr)] for gr, xr in zip(dy, self.x)]
+
+
+def logistic(v):
+    """1 / (1 + exp(-v)) through exp(-|v|), which never overflows."""
+    e = math.exp(-abs(v))
+    return 1.0 / (1.0 + e) if v >= 0.0 else e / (1.0 + e)
+
+
+class SigmoidKeepsInput:
+    """The sigmoid, keeping x and recomputing sigma(x) in backward."""
+
+    component = "sigmoid"
+
+    def __init__(self):
+        self.params, self.grads = {}, {}
+
+    def forward(self, x):
+        self.x = [list(row) for row in x]
+        return [[logistic(v) for v in row] for row in x]
+
+    def backward(self, dy):
+        dx = []
+        for g_row, x_row in zip(dy, self.x):
+            dx.append([g * logistic(v) * logistic(-v) for g, v in zip(g_row, x_row)])  # sigma(x) (1 - sigma(x))
+        return dx
+
+
+class TanhFromExp:
+    """tanh(x) = sign(x) (1 - exp(-2|x|)) / (1 + exp(-2|x|)), keeping x."""
+
+    component = "tanh"
+
+    def __init__(self):
+        self.params, self.grads = {}, {}
+
+    @staticmethod
+    def value(v):
+        e = math.exp(-2.0 * abs(v))
+        return math.copysign((1.0 - e) / (1.0 + e), v)
+
+    def forward(self, x):
+        self.x = x
+        return [[self.value(v) for v in row] for row in x]
+
+    def backward(self, dy):
+        return [[g * (1.0 - self.value(v) ** 2) for g, v in zip(gr, xr)] for gr, xr in zip(dy, self.x)]
+
+
+class SoftmaxJacobian:
+    """Row softmax; backward builds each row's Jacobian J_jk = y_j ([j = k] - y_k) and multiplies dy into it."""
+
+    component = "softmax"
+
+    def __init__(self):
+        self.params, self.grads = {}, {}
+
+    def forward(self, x):
+        self.y = []
+        for row in x:
+            top = max(row)
+            e = [math.exp(v - top) for v in row]
+            total = math.fsum(e)
+            self.y.append([v / total for v in e])
+        return [list(row) for row in self.y]
+
+    def backward(self, dy):
+        dx = []
+        for g, y in zip(dy, self.y):
+            c = len(y)
+            jacobian = [[y[j] * ((1.0 if j == k else 0.0) - y[k]) for k in range(c)] for j in range(c)]
+            dx.append([sum(g[j] * jacobian[j][k] for j in range(c)) for k in range(c)])
+        return dx
+
+
+class MSELoops:
+    """Mean squared error with explicit loops, keeping copies of p and t."""
+
+    component = "mse"
+
+    def forward(self, y_pred, y_true):
+        self.p = [list(row) for row in y_pred]
+        self.t = [list(row) for row in y_true]
+        total, count = 0.0, 0
+        for p_row, t_row in zip(y_pred, y_true):
+            for p, t in zip(p_row, t_row):
+                total += (p - t) ** 2
+                count += 1
+        return total / count
+
+    def backward(self):
+        count = len(self.p) * len(self.p[0])
+        return [[2.0 * (p - t) / count for p, t in zip(pr, tr)] for pr, tr in zip(self.p, self.t)]
+
+
+class BCEClipped:
+    """Binary cross-entropy on p clipped to [EPS, 1 - EPS] in forward and backward alike (no clamp on the log)."""
+
+    component = "binary_cross_entropy"
+    EPS = 1e-12
+
+    def forward(self, y_pred, y_true):
+        self.p = [[min(max(p, self.EPS), 1.0 - self.EPS) for p in row] for row in y_pred]
+        self.t = y_true
+        terms = [t * math.log(p) + (1.0 - t) * math.log(1.0 - p)
+                 for p_row, t_row in zip(self.p, y_true) for p, t in zip(p_row, t_row)]
+        return -math.fsum(terms) / len(terms)
+
+    def backward(self):
+        count = len(self.p) * len(self.p[0])
+        return [[(-t / p + (1.0 - t) / (1.0 - p)) / count for p, t in zip(pr, tr)] for pr, tr in zip(self.p, self.t)]
+
+
+class SCELogSoftmax:
+    """Softmax cross-entropy through log-softmax: L = -mean_n log_softmax(z_n)[c_n]; keeps the logits."""
+
+    component = "softmax_cross_entropy"
+
+    @staticmethod
+    def log_softmax(z):
+        top = max(z)
+        log_total = top + math.log(math.fsum(math.exp(v - top) for v in z))
+        return [v - log_total for v in z]
+
+    def forward(self, y_pred, y_true):
+        self.z, self.c = [list(row) for row in y_pred], list(y_true)
+        return -math.fsum(self.log_softmax(z)[c] for z, c in zip(self.z, self.c)) / len(self.z)
+
+    def backward(self):
+        n = len(self.z)
+        out = []
+        for z, c in zip(self.z, self.c):
+            p = [math.exp(v) for v in self.log_softmax(z)]
+            p[c] -= 1.0  # dL/dz = (softmax(z) - onehot(c)) / N
+            out.append([v / n for v in p])
+        return out
+
+
+class IdentityByMap:
+    """y = x, copied with map; backward passes dy through, copied the same way."""
+
+    component = "identity"
+
+    def __init__(self):
+        self.params, self.grads = {}, {}
+
+    def forward(self, x):
+        return list(map(list, x))
+
+    def backward(self, dy):
+        return list(map(list, dy))
+
+
+CORRECT = [
+    LoopDense, ColumnDense, ReLUOneAtZero, ReLUHalfAtZero, ReLUFromOutput, LeakyReLUOneAtZero, SigmoidKeepsInput,
+    TanhFromExp, SoftmaxJacobian, MSELoops, BCEClipped, SCELogSoftmax, IdentityByMap,
+]
