@@ -9,7 +9,7 @@ import importlib
 import os
 
 import reference
-from checks.components import COMPONENTS, component_of
+from checks.components import COMPONENTS, OPTIMIZER, component_of
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HEADINGS = ["Definition", "Shapes", "Partial derivatives", "Conventions", "Departures from the textbook",
@@ -49,6 +49,9 @@ def check_gaps(name, registry=COMPONENTS):
     gaps = []
     if component.has_gradient and component.points is None:
         gaps.append(f"'{name}' has a gradient but no gradient-check points in checks/components.py")
+    if component.kind == OPTIMIZER and (component.points is None or component.first_step is None):
+        gaps.append(f"'{name}' is an optimizer but has no descent-check points or first-step direction "
+                    "in checks/components.py")
     try:
         suite = importlib.import_module(f"checks.properties.{name}").PROPERTIES
         if not suite:

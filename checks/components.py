@@ -11,9 +11,11 @@ from typing import Callable, Optional
 
 import reference
 from checks import strategies as s
+from checks.descent import descent_point
 from checks.properties import Subject
 
 LAYER, LOSS, INITIALIZER = "layer", "loss", "initializer"
+OPTIMIZER, SCHEDULE, REGULARIZER = "optimizer", "schedule", "regularizer"
 REGRESSION, BINARY, CLASSES, PROBABILITIES = "regression", "binary", "classes", "probabilities"
 
 
@@ -21,14 +23,16 @@ REGRESSION, BINARY, CLASSES, PROBABILITIES = "regression", "binary", "classes", 
 class Component:
     name: str
     class_name: str  # the class a learner implements; "" for a module of functions
-    kind: str  # LAYER, LOSS or INITIALIZER
+    kind: str  # LAYER, LOSS, INITIALIZER, OPTIMIZER, SCHEDULE or REGULARIZER
     build: Callable  # implementation (class or module) -> an instance built as the checks use it
-    points: Optional[Callable]  # rng -> a gradient-check point: x, or (y_pred, y_true) for a loss
+    points: Optional[Callable]  # rng -> a gradient-check point: x, or (y_pred, y_true) for a loss,
+    #                             (x, t, seed) for an optimizer's descent check, (strength, params) for a regularizer
     inputs: object  # hypothesis strategy of valid property inputs
     extreme: object  # hypothesis strategy of valid inputs at the edge of the promised range
     task: str  # the baseline task: REGRESSION, BINARY, CLASSES or PROBABILITIES
     model: Callable  # implementation -> (model, loss) trained on the bike data for the baseline
     elementwise: bool = False
+    first_step: Optional[Callable] = None  # an optimizer's grads -> the direction d its first step moves along, -lr d
 
     @property
     def reference(self):
@@ -43,7 +47,7 @@ class Component:
 
     @property
     def has_gradient(self):
-        return self.kind in (LAYER, LOSS)
+        return self.kind in (LAYER, LOSS, REGULARIZER)
 
 
 def gaussian(rng, n, m, scale=1.5):
@@ -124,6 +128,70 @@ COMPONENTS = {c.name: c for c in [
               lambda impl: (reference.Sequential([reference.Dense(5, 8, 0, impl.he_normal), reference.ReLU(),
                                                   reference.Dense(8, 1, 1, impl.xavier_uniform)]), reference.MSE())),
 ]}
+
+
+class Stepping:
+    """The baseline model of a training component: each backward ends with optimizer.step on the inner model.
+
+    Its own params are empty, so the baseline's plain gradient step leaves the
+    weights to the optimizer. A schedule sets optimizer.lr = lr_at(epoch, epochs),
+    the epoch counted from the rows seen; a regularizer adds its gradient first.
+    """
+
+    def __init__(self, model, optimizer, lr_at=None, regularizer=None):
+        self.model, self.optimizer, self.lr_at, self.regularizer = model, optimizer, lr_at, regularizer
+        self.params, self.grads, self.rows_seen, self.rows = {}, {}, 0, 0
+
+    def forward(self, x):
+        self.rows = len(x)
+        return self.model.forward(x)
+
+    def backward(self, dy):
+        dx = self.model.backward(dy)
+        grads = self.model.grads
+        if self.regularizer is not None:
+            grads = self.regularizer.add(grads, self.model.params)
+        if self.lr_at is not None:
+            from checks.baseline import EPOCHS, bike_data  # imported here: checks.baseline imports this module
+            self.optimizer.lr = self.lr_at(self.rows_seen // len(bike_data()[0][0]), EPOCHS)
+        self.optimizer.step(self.model.params, grads)
+        self.rows_seen += self.rows
+        return dx
+
+
+def stepping(optimizer, lr_at=None, regularizer=None):
+    """(the 5-8-1 ReLU network trained by optimizer, MSE) for the baseline."""
+    return Stepping(mlp(reference.ReLU()), optimizer, lr_at, regularizer), reference.MSE()
+
+
+def optimizer(name, class_name, lr, first_step):
+    """An optimizer entry: built as the class itself (the checks call cls(lr)); its baseline trains with cls(lr)."""
+    return Component(name, class_name, OPTIMIZER, lambda impl: impl, descent_point, s.parameter_sets(),
+                     s.parameter_sets(1e-6, 1e4), REGRESSION, lambda impl: stepping(impl(lr)), first_step=first_step)
+
+
+def regularizer_point(rng):
+    """(strength, params): two non-square weight matrices and a bias vector, as a network has them."""
+    strength = rng.uniform(0.01, 1.0)
+    return strength, {"0.W": gaussian(rng, 3, 2), "0.b": gaussian(rng, 1, 2)[0], "2.W": gaussian(rng, 2, 4)}
+
+
+def adam_first_step(grads, eps=1e-8):
+    """Adam's first step moves along g / (|g| + eps), entry by entry: about lr in every coordinate."""
+    return {name: [[v / (abs(v) + eps) for v in row] for row in g] if isinstance(g[0], list)
+            else [v / (abs(v) + eps) for v in g] for name, g in grads.items()}
+
+
+COMPONENTS.update({c.name: c for c in [
+    optimizer("sgd", "SGD", 0.1, lambda grads: grads),
+    optimizer("momentum", "Momentum", 0.02, lambda grads: grads),
+    optimizer("adam", "Adam", 0.005, adam_first_step),
+    Component("schedules", "", SCHEDULE, lambda impl: impl, None, s.positive_scalars(), s.positive_scalars(),
+              REGRESSION, lambda impl: stepping(reference.SGD(0.2), lambda t, epochs: impl.cosine(0.2, t, epochs))),
+    Component("weight_decay", "WeightDecay", REGULARIZER, lambda impl: impl, regularizer_point,
+              s.positive_scalars(), s.positive_scalars(), REGRESSION,
+              lambda impl: stepping(reference.SGD(0.1), regularizer=impl(1e-3))),
+]})
 
 
 def component_of(obj):

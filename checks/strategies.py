@@ -10,6 +10,8 @@ import os
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 
+from checks.finite_differences import shape_of
+
 QUIET = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture]
 NO_SHRINK = [Phase.explicit, Phase.reuse, Phase.generate]  # inputs are small already; shrinking a failure cost seconds
 settings.register_profile("check", max_examples=40, derandomize=True, database=None, phases=NO_SHRINK,
@@ -161,3 +163,44 @@ def non_square_sizes(draw, high=6):
 def tied_values():
     """Moderate values that often repeat exactly, so rows hold ties."""
     return st.one_of(st.sampled_from([-2.0, 0.0, 1.5, 3.0]), values())
+
+
+# Optimizer inputs: named parameters of both shapes (matrices never square) and their gradients.
+
+def signed(low, high):
+    """Floats with magnitude in [low, high] and either sign: never zero, so every coordinate must move."""
+    return st.tuples(st.sampled_from([-1.0, 1.0]), values(low, high)).map(lambda pair: pair[0] * pair[1])
+
+
+def tensors(shape, elements):
+    """A vector (shape (M,)) or a matrix (shape (D, M)) of the given elements."""
+    if len(shape) == 1:
+        return st.lists(elements, min_size=shape[0], max_size=shape[0])
+    return st.lists(st.lists(elements, min_size=shape[1], max_size=shape[1]), min_size=shape[0], max_size=shape[0])
+
+
+@st.composite
+def shapes(draw):
+    """(D, M) with D != M, or (M,): the two shapes a parameter may have."""
+    return draw(non_square_sizes(4)) if draw(st.booleans()) else (draw(sizes(1, 4)),)
+
+
+@st.composite
+def parameter_sets(draw, low=1e-2, high=10.0, count=None):
+    """(params, grads): 1 to 3 named parameters ("0.W", "1.b", ...) and gradients with |entries| in [low, high]."""
+    params, grads = {}, {}
+    for k in range(count or draw(sizes(1, 3))):
+        shape = draw(shapes())
+        name = f"{k}.{'W' if len(shape) == 2 else 'b'}"
+        params[name], grads[name] = draw(tensors(shape, values())), draw(tensors(shape, signed(low, high)))
+    return params, grads
+
+
+@st.composite
+def gradient_sequences(draw, steps=3, low=1e-2, high=10.0):
+    """(params, [grads_1, ..., grads_steps]): one parameter set and a gradient for each of several steps."""
+    params, first = draw(parameter_sets(low, high))
+    sequence = [first]
+    for _ in range(steps - 1):
+        sequence.append({name: draw(tensors(shape_of(g), signed(low, high))) for name, g in first.items()})
+    return params, sequence

@@ -3,8 +3,8 @@ import random
 import sys
 from dataclasses import dataclass, field
 
-from checks import baseline, completeness
-from checks.components import COMPONENTS, LAYER, gradient_points
+from checks import baseline, completeness, descent
+from checks.components import COMPONENTS, LAYER, OPTIMIZER, REGULARIZER, gradient_points
 from checks.gradcheck import check_layer, check_loss
 from checks.properties import run, suite
 
@@ -18,10 +18,11 @@ class ComponentResult:
     gradients: list = field(default_factory=list)  # GradReports, one per check point
     properties: list = field(default_factory=list)  # Outcomes
     baseline: object = None  # a BaselineResult, or None where it could not run
+    descents: list = field(default_factory=list)  # DescentReports of an optimizer, one per check point
 
     @property
     def passed(self):
-        return (not self.gaps and all(r.passed for r in self.gradients)
+        return (not self.gaps and all(r.passed for r in self.gradients) and all(d.passed for d in self.descents)
                 and all(o.passed for o in self.properties) and self.baseline is not None and self.baseline.passed)
 
 
@@ -45,7 +46,11 @@ def check_component(name, gaps):
     if component is None:
         return result
     random.seed(0)  # nothing should depend on it; fixing it keeps a misbehaving run repeatable
-    if component.has_gradient and component.points is not None:
+    if component.kind == OPTIMIZER and component.points is not None:
+        result.descents = descent.descent_reports(component)
+    elif component.kind == REGULARIZER and component.points is not None:
+        result.gradients = descent.penalty_reports(component)
+    elif component.has_gradient and component.points is not None:
         result.gradients = gradient_reports(component)
     try:
         properties = suite(name)
@@ -58,6 +63,11 @@ def check_component(name, gaps):
 
 
 def gradient_cell(result):
+    if result.descents:
+        if not all(d.passed for d in result.descents):
+            return "FAIL"
+        worst = max(result.descents, key=lambda d: abs(d.ratio - 1.0))
+        return f"descent ok, ratio {worst.ratio:.4f}"
     if not result.gradients:
         return "n/a"
     if not all(r.passed for r in result.gradients):
@@ -96,6 +106,7 @@ def details(result):
     """The messages behind a failing row: gaps, failed gradient checks, properties and baseline."""
     lines = [f"- {gap}" for gap in result.gaps]
     lines += [r.message() for r in result.gradients if not r.passed][:1]
+    lines += [d.message() for d in result.descents if not d.passed][:1]
     lines += [f"- property '{o.name}' ({o.rule}): {o.message}" for o in result.properties if not o.passed]
     b = result.baseline
     if b is not None and not b.passed:

@@ -1,22 +1,29 @@
-"""A pure-Python reference implementation of neural-network layers and losses.
+"""A pure-Python reference implementation of neural-network layers and losses, and of their training.
 
 Every layer follows specs/protocol.md: params, grads, forward(x), backward(dy).
+Optimizers edit params in place from grads: step(params, grads).
 """
+from reference.adam import Adam
 from reference.binary_cross_entropy import BinaryCrossEntropy
 from reference.dense import Dense
 from reference.identity import Identity
 from reference.initializers import he_normal, xavier_uniform
 from reference.leaky_relu import LeakyReLU
+from reference.momentum import Momentum
 from reference.mse import MSE
 from reference.relu import ReLU
+from reference.schedules import constant, cosine, exponential, step_decay
 from reference.sequential import Sequential
+from reference.sgd import SGD
 from reference.sigmoid import Sigmoid
 from reference.softmax import Softmax
 from reference.softmax_cross_entropy import SoftmaxCrossEntropy
 from reference.tanh import Tanh
+from reference.weight_decay import WeightDecay
 
 __all__ = [
     "Dense", "Identity", "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "Softmax",
     "MSE", "BinaryCrossEntropy", "SoftmaxCrossEntropy",
     "Sequential", "xavier_uniform", "he_normal",
+    "SGD", "Momentum", "Adam", "constant", "step_decay", "exponential", "cosine", "WeightDecay",
 ]

@@ -1,0 +1,31 @@
+"""L2 weight decay: a penalty on the weight matrices, added to the loss (specs/weight_decay.md)."""
+from reference.parameters import is_matrix, zeros_like
+
+
+class WeightDecay:
+    """R = (strength / 2) sum of W^2 over the matrix parameters; dR/dW = strength W; vectors (biases) are free."""
+
+    def __init__(self, strength):
+        self.strength = strength
+
+    def penalty(self, params):
+        """params -> R, a float."""
+        squares = sum(w * w for p in params.values() if is_matrix(p) for row in p for w in row)
+        return 0.5 * self.strength * squares
+
+    def gradient(self, params):
+        """params -> {name: dR/dp}, the shapes of params: strength W for a matrix, zeros for a vector."""
+        return {name: [[self.strength * w for w in row] for row in p] if is_matrix(p) else zeros_like(p)
+                for name, p in params.items()}
+
+    def add(self, grads, params):
+        """grads of the data loss -> new grads of loss + R: g + dR/dp for every name."""
+        penalty_grads = self.gradient(params)
+        return {name: _plus(g, penalty_grads[name]) for name, g in grads.items()}
+
+
+def _plus(a, b):
+    """a + b, entry by entry, for two matrices or two vectors."""
+    if is_matrix(a):
+        return [[u + v for u, v in zip(r, s)] for r, s in zip(a, b)]
+    return [u + v for u, v in zip(a, b)]

@@ -1,0 +1,90 @@
+"""A config that breaks a rule stops `python -m reference train` before any training: one line on stderr
+naming the key and the rule, exit code 2, no traceback, no run folder."""
+import json
+import subprocess
+import sys
+
+import pytest
+
+from reference.config import DEFAULT, ConfigError, resolve
+
+BAD = [  # (config text, words the one-line error must contain)
+    ('{"epochs": 3,', "is not valid JSON"),
+    ('[1, 2]', "a config must be a JSON object of keys, got list"),
+    ('{"epoch": 3}', "config key 'epoch' is not a known key; did you mean 'epochs'?"),
+    ('{"model": {"size": [5, 8, 1]}}', "config key 'model.size' is not a known key; did you mean 'model.sizes'?"),
+    ('{"epochs": 2.5}', "config key 'epochs' must be a positive integer, got 2.5"),
+    ('{"epochs": true}', "config key 'epochs' must be a positive integer, got true"),
+    ('{"batch_size": "64"}', "config key 'batch_size' must be a positive integer, got \"64\""),
+    ('{"optimizer": {"name": "sgd", "lr": -0.1}}', "config key 'optimizer.lr' must be a positive number, got -0.1"),
+    ('{"optimizer": {"name": "adam", "lr": 0}}', "config key 'optimizer.lr' must be a positive number, got 0"),
+    ('{"optimizer": {"name": "sgd", "lr": NaN}}', "config key 'optimizer.lr' must be a positive number, got NaN"),
+    ('{"optimizer": {"name": "sgd"}}', "config key 'optimizer.lr' is missing; optimizer 'sgd' needs it"),
+    ('{"optimizer": {"name": "sgd", "lr": 0.1, "beta": 0.9}}',
+     "config key 'optimizer.beta' is not a setting of optimizer 'sgd'; its settings are: lr"),
+    ('{"optimizer": {"name": "rmsprop", "lr": 0.1}}',
+     "config key 'optimizer.name' must be one of 'sgd', 'momentum', 'adam', got \"rmsprop\""),
+    ('{"optimizer": {"name": "momentum", "lr": 0.1, "beta": 1.0}}',
+     "config key 'optimizer.beta' must be a number in [0, 1), got 1.0"),
+    ('{"model": {"activations": ["gelu", "identity"]}}',
+     "config key 'model.activations[0]' must be one of 'identity', 'relu', 'leaky_relu', 'sigmoid', 'tanh', "
+     "got \"gelu\""),
+    ('{"model": {"sizes": [5, 8, 8, 1]}}', "config key 'model.activations' must be a list of 3 names"),
+    ('{"model": {"sizes": [6, 8, 1]}}', "config key 'model.sizes[0]' must be the number of data.features (5), got 6"),
+    ('{"model": {"sizes": [5, 8, 2]}}', "config key 'model.sizes[2]' must be 1 (one output: the target), got 2"),
+    ('{"schedule": {"name": "cosine", "minimum": 1.0}}',
+     "config key 'schedule.minimum' must be smaller than optimizer.lr, got 1.0"),
+    ('{"schedule": {"name": "step", "every": 0}}', "config key 'schedule.every' must be a positive integer, got 0"),
+    ('{"data": {"split": [0.5, 0.1, 0.1]}}', "config key 'data.split' must be fractions that sum to 1"),
+    ('{"data": {"features": ["hr", "temp", "hum", "windspeed", "rain"]}}',
+     "config key 'data.features[4]' must be one of 'season'"),
+    ('{"data": {"target": "count"}}', "config key 'data.target' must be one of 'cnt', 'casual', 'registered'"),
+    ('{"weight_decay": -1e-4}', "config key 'weight_decay' must be a number >= 0, got -0.0001"),
+    ('{"keep": "best"}', "config key 'keep' must be one of 'best_validation', 'last', got \"best\""),
+]
+
+
+def train(tmp_path, text):
+    path = tmp_path / "config.json"
+    path.write_text(text, encoding="utf-8")
+    return subprocess.run([sys.executable, "-m", "reference", "train", "--config", str(path),
+                           "--out", str(tmp_path / "run")], capture_output=True, text=True, timeout=60)
+
+
+@pytest.mark.parametrize("text, words", BAD, ids=[w.split(",")[0][:40] for _, w in BAD])
+def test_each_broken_rule_is_one_line_exit_2_and_nothing_runs(tmp_path, text, words):
+    result = train(tmp_path, text)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert words in result.stderr, result.stderr
+    assert result.stdout == ""
+    assert not (tmp_path / "run").exists()
+
+
+def test_a_missing_config_file_is_named(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "reference", "train", "--config", str(tmp_path / "nope.json")],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and "cannot be read" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_an_empty_config_is_the_default():
+    assert resolve({}) == DEFAULT
+
+
+def test_keys_left_out_take_their_defaults_and_optimizer_settings_their_class_defaults():
+    config = resolve({"model": {"sizes": [5, 16, 1]}, "optimizer": {"name": "adam", "lr": 0.01}})
+    assert config["model"] == {"sizes": [5, 16, 1], "activations": ["relu", "identity"], "init": "he_normal"}
+    assert config["optimizer"] == {"name": "adam", "lr": 0.01, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8}
+    assert config["data"] == DEFAULT["data"]
+
+
+def test_a_schedule_takes_its_own_settings():
+    assert resolve({"schedule": {"name": "step", "every": 4}})["schedule"] == {"name": "step", "every": 4,
+                                                                             "factor": 0.5}
+    with pytest.raises(ConfigError, match="'schedule.gamma' is not a setting of schedule 'step'"):
+        resolve({"schedule": {"name": "step", "gamma": 0.5}})
+
+
+def test_the_resolved_default_survives_a_round_trip_through_json():
+    assert resolve(json.loads(json.dumps(DEFAULT))) == DEFAULT
