@@ -2,7 +2,7 @@
 import random
 
 from reference.initializers import xavier_uniform
-from reference.tensor import add_row, column_sums, matmul, transpose, zeros
+from reference.tensor import affine, column_sums, matmul, transpose, zeros
 
 
 class Dense:
@@ -17,7 +17,7 @@ class Dense:
     def forward(self, x):
         """x (N, D) -> y (N, M); keeps x, which the weight gradient needs."""
         self.x = x
-        return add_row(matmul(x, self.params["W"]), self.params["b"])
+        return affine(x, self.params["W"], self.params["b"])
 
     def backward(self, dy):
         """dy (N, M) -> dx (N, D); sets grads W (D, M) and b (M,)."""

@@ -31,9 +31,22 @@ def matmul(a, b):
 
     Each entry is the dot product of a row of a with a column of b, written
     sum(map(mul, row, column)) over the columns of b taken once by zip(*b).
+    With D = 1 the sum has one term: entry [i][j] is the product a[i][0] b[0][j].
     """
+    if len(b) == 1:
+        return [[row[0] * b_j for b_j in b[0]] for row in a]
     columns = list(zip(*b))
     return [[sum(map(mul, row, column)) for column in columns] for row in a]
+
+
+def affine(a, b, v):
+    """a (N, D) . b (D, M) + v (M,) -> (N, M): matmul(a, b) with v added to every row, in one pass.
+
+    Entry [i][j] = sum_k a[i][k] b[k][j] + v[j]: the same numbers as
+    add_row(matmul(a, b), v), without building the product first.
+    """
+    columns = list(zip(zip(*b), v))  # each column of b with its entry of v, taken once
+    return [[sum(map(mul, row, column)) + v_j for column, v_j in columns] for row in a]
 
 
 def add_row(a, v):

@@ -1,0 +1,102 @@
+"""The benchmark compares like with like: every implementation computes the same loss and gradients.
+
+No test here looks at a time: the speed figures belong to `make bench` and the README.
+"""
+import math
+
+import pytest
+
+import reference
+from checks import bench
+
+TOLERANCE = 1e-12  # the implementations add in different orders; they agree to rounding
+
+
+def flatten(value):
+    """Every number of a nested list, in order."""
+    if isinstance(value, list):
+        return [v for item in value for v in flatten(item)]
+    return [value]
+
+
+def assert_close(got, expected, what):
+    got, expected = flatten(got), flatten(expected)
+    assert len(got) == len(expected), f"{what}: {len(got)} numbers, expected {len(expected)}"
+    for i, (g, e) in enumerate(zip(got, expected)):
+        assert math.isclose(g, e, rel_tol=TOLERANCE, abs_tol=TOLERANCE), f"{what}, number {i}: got {g!r}, expected {e!r}"
+
+
+@pytest.fixture(scope="module")
+def batch():
+    """The first batch of 64 training rows: x (64, 5), t (64, 1)."""
+    return bench.training_data(bench.BATCH)
+
+
+@pytest.fixture(scope="module")
+def expected(batch):
+    """The reference's loss and gradients [dW1, db1, dW2, db2] at the initial weights."""
+    return bench.Reference(bench.initial_weights()).gradients(*batch)
+
+
+def peers():
+    """The implementation classes that can run here: micrograd and torch only when installed."""
+    classes = [bench.Learner]
+    if bench.micrograd_available():
+        classes.append(bench.Micrograd)
+    if bench.torch_available():
+        classes += [bench.Torch, bench.TorchBare]
+    return classes
+
+
+def test_the_reference_gradients_have_the_shapes_of_the_5_8_1_mlp(expected):
+    L, (dW1, db1, dW2, db2) = expected
+    assert L > 0.0
+    assert (len(dW1), len(dW1[0]), len(db1), len(dW2), len(dW2[0]), len(db2)) == (5, 8, 8, 8, 1, 1)
+    assert len(flatten([dW1, db1, dW2, db2])) == 57
+
+
+@pytest.mark.parametrize("cls", peers(), ids=lambda cls: cls.name)
+def test_a_peer_computes_the_reference_loss_and_gradients_on_one_batch(cls, batch, expected):
+    L, grads = cls(bench.initial_weights()).gradients(*batch)
+    assert_close(L, expected[0], f"{cls.name}: the loss")
+    assert_close(grads, expected[1], f"{cls.name}: the gradients [dW1, db1, dW2, db2]")
+
+
+@pytest.mark.parametrize("cls", peers(), ids=lambda cls: cls.name)
+def test_a_peer_takes_the_reference_steps(cls, batch):
+    """Three steps of gradient descent from the same weights give the same losses."""
+    x, t = batch
+    ours, theirs = bench.Reference(bench.initial_weights()), cls(bench.initial_weights())
+    xs, ts = theirs.prepare(x, t)
+    for step in range(3):
+        L = theirs.step(xs, ts)
+        L = L.item() if hasattr(L, "item") else L  # torch returns a tensor
+        assert_close(L, ours.step(x, t), f"{cls.name}: the loss before step {step + 1}")
+
+
+@pytest.mark.skipif(not hasattr(reference, "SGD"), reason="reference.SGD is not in this tree")
+def test_the_inline_update_is_the_update_of_reference_sgd():
+    params = {"W": [[1.0, -2.0], [0.5, 3.0]], "b": [0.25, -0.75]}
+    grads = {"W": [[0.5, 1.0], [-1.5, 2.0]], "b": [1.0, -0.5]}
+    inline = {"W": [list(row) for row in params["W"]], "b": list(params["b"])}
+    reference.SGD(0.1).step(params, grads)
+    bench.InlineSGD(0.1).step(inline, grads)
+    assert inline == params
+
+
+def test_the_benchmark_runs_in_a_tiny_mode():
+    lines = []
+    code = bench.main(["--rows", "128", "--repeats", "1", "--no-make-check"], out=lines.append)
+    output = "\n".join(lines)
+    assert code == 0, output
+    assert "128 training rows" in output
+    assert any(line.startswith("reference ") and line.endswith("1.00x") for line in lines), output
+    assert "How cost grows" in output and "Targets:" in output
+    assert "57 parameters" in output and "passed." in output
+
+
+def test_the_benchmark_refuses_a_repeat_count_below_one(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        bench.main(["--repeats", "0"])
+    assert exit_info.value.code == 2
+    assert "--repeats" in capsys.readouterr().err
