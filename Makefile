@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 READY := $(VENV)/.ready
 
-.PHONY: check test train clean
+.PHONY: check test train clean mutation
 
 # The first command on a fresh machine creates .venv and installs what the checks need.
 $(READY): pyproject.toml
@@ -22,6 +22,22 @@ train: $(READY)
 
 clean:
 	rm -rf $(VENV) mutants .hypothesis
+
+# make mutation: mutmut mutates the components of reference/ and the helpers they compute with (the list
+# and the tests it runs are in pyproject.toml, [tool.mutmut]); then checks/mutation.py prints a table per
+# component and fails on any surviving mutant of gradient code, and on any other survivor that
+# checks/equivalent_mutants.txt does not explain. mutants/ is rebuilt every time: mutmut keeps stale
+# verdicts when only the tests change. Progress goes to mutants/mutmut-run.log; the JSON report to
+# mutants/mutation-report.json.
+MUTATION_LOG := mutants/mutmut-run.log
+
+mutation: $(READY)
+	rm -rf mutants
+	mkdir mutants
+	@echo "make mutation: mutmut run, progress in $(MUTATION_LOG) (a few minutes)"
+	@CHECKS_PROFILE=mutation $(VENV)/bin/mutmut run --max-children 2 > $(MUTATION_LOG) 2>&1 \
+		|| { tr '\r' '\n' < $(MUTATION_LOG) | tail -n 30; echo "make mutation: mutmut run failed; log: $(MUTATION_LOG)"; exit 1; }
+	$(PY) -m checks.mutation
 
 # make bench: the benchmark needs micrograd (the bench extra) and, when a CPU build is on hand, torch.
 # TORCH_CPU names a CPU-only build (+cpu), so pip can never fetch a CUDA one; without it the

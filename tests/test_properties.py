@@ -15,6 +15,7 @@ from hypothesis import Phase, settings
 import reference
 from checks.components import COMPONENTS
 from checks.properties import rule_of, run, suite
+from reference.sequential import LayerEntries
 from reference.tensor import matmul, transpose
 
 EVERY_PROPERTY = [(name, prop) for name in COMPONENTS for prop in suite(name)]
@@ -263,6 +264,41 @@ class SequentialKeysWithoutIndexDot(reference.Sequential):
         self.params = {f"{name}{i}": v for i, layer in enumerate(layers) for name, v in layer.params.items()}
 
 
+class LastDotEntries(LayerEntries):
+    """Splits "<index>.<name>" at the last dot."""
+
+    def _owner(self, key):
+        index, _, name = key.rpartition(".")
+        if not index.isdigit() or int(index) >= len(self.layers):
+            raise KeyError(key)
+        return getattr(self.layers[int(index)], self.attribute), name
+
+
+class SequentialSplitsKeysAtTheLastDot(reference.Sequential):
+    """params["0.1.W"] is split at the last dot, so the entries of a network inside a network cannot be reached."""
+
+    def __init__(self, layers):
+        super().__init__(layers)
+        self.params, self.grads = LastDotEntries(self.layers, "params"), LastDotEntries(self.layers, "grads")
+
+
+class UncheckedIndexEntries(LayerEntries):
+    """Looks the layer up without checking the index."""
+
+    def _owner(self, key):
+        index, _, name = key.partition(".")
+        return getattr(self.layers[int(index)], self.attribute), name
+
+
+class SequentialWithoutKeyErrors(reference.Sequential):
+    """A key past the last layer raises IndexError and a non-numeric index ValueError, not KeyError."""
+
+    def __init__(self, layers):
+        super().__init__(layers)
+        self.params = UncheckedIndexEntries(self.layers, "params")
+        self.grads = UncheckedIndexEntries(self.layers, "grads")
+
+
 # Losses -----------------------------------------------------------------------------------------------------
 
 class MSESum(reference.MSE):
@@ -403,6 +439,9 @@ PLANTED = [  # (component, wrong implementation, the property that must fail, wo
      "is params a copy?"),
     ("sequential", SequentialKeysWithoutIndexDot, "params_are_the_layers_own_lists_under_index_dot_name",
      "'<index>.<name>'"),
+    ("sequential", SequentialSplitsKeysAtTheLastDot,
+     "a_network_inside_a_network_names_entries_index_dot_index_dot_name", "split a key at its first dot"),
+    ("sequential", SequentialWithoutKeyErrors, "params_and_grads_act_as_dicts", "raised IndexError"),
     ("mse", MSESum, "loss_is_a_mean_over_the_batch", "loss of the batch repeated twice"),
     ("mse", MSEWithoutTheFactor2, "a_small_step_against_the_gradient_lowers_L_by_step_times_grad_squared",
      "(ratio 1.99"),
