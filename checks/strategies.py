@@ -70,9 +70,9 @@ def binary_targets():
 
 @st.composite
 def probability_batches(draw, margin=0.0, min_rows=1):
-    """(p (N, 1), t (N, 1)): probabilities against 0/1 targets."""
-    n = draw(sizes(min_rows))
-    return draw(matrices(n, 1, probabilities(margin))), draw(matrices(n, 1, binary_targets()))
+    """(p (N, M), t (N, M)): probabilities against 0/1 targets; M is usually 1, sometimes 2."""
+    n, m = draw(sizes(min_rows)), draw(st.sampled_from([1, 1, 2]))
+    return draw(matrices(n, m, probabilities(margin))), draw(matrices(n, m, binary_targets()))
 
 
 @st.composite
@@ -147,9 +147,9 @@ def residual_batches(draw, low=0.5, high=5.0, min_rows=1):
 
 @st.composite
 def saturated_probability_batches(draw, min_rows=1):
-    """(p (N, 1), t (N, 1)) with every p exactly 0.0 or 1.0, against 0/1 targets."""
-    n = draw(sizes(min_rows))
-    return draw(matrices(n, 1, binary_targets())), draw(matrices(n, 1, binary_targets()))
+    """(p (N, M), t (N, M)) with every p exactly 0.0 or 1.0, against 0/1 targets; M is 1 or 2."""
+    n, m = draw(sizes(min_rows)), draw(st.sampled_from([1, 2]))
+    return draw(matrices(n, m, binary_targets())), draw(matrices(n, m, binary_targets()))
 
 
 @st.composite

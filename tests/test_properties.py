@@ -348,6 +348,14 @@ class BinaryCrossEntropyGradientOfTheLogit(reference.BinaryCrossEntropy):
         return [[(p - t) / len(self.p) for p, t in zip(p_row, t_row)] for p_row, t_row in zip(self.p, self.t)]
 
 
+class BinaryCrossEntropyAveragedOverRowsOnly(reference.BinaryCrossEntropy):
+    """dL/dp divided by N instead of N M: right for one column, M times too large for (N, M)."""
+
+    def backward(self):
+        m = len(self.p[0])
+        return [[g * m for g in row] for row in super().backward()]
+
+
 class SoftmaxCrossEntropyWithoutMaxSubtraction(reference.SoftmaxCrossEntropy):
     """L = log sum_k exp(z_k) - z_c without subtracting the row maximum: exp overflows."""
 
@@ -454,6 +462,8 @@ PLANTED = [  # (component, wrong implementation, the property that must fail, wo
      "gradient_is_positive_where_p_exceeds_t_and_negative_below", "it should be"),
     ("binary_cross_entropy", BinaryCrossEntropyGradientOfTheLogit,
      "a_small_step_against_the_gradient_lowers_L_by_step_times_grad_squared", "division by p (1 - p) missing"),
+    ("binary_cross_entropy", BinaryCrossEntropyAveragedOverRowsOnly,
+     "a_small_step_against_the_gradient_lowers_L_by_step_times_grad_squared", "ratio 0.5000"),
     ("softmax_cross_entropy", SoftmaxCrossEntropyWithoutMaxSubtraction, "stays_finite_for_logits_of_magnitude_1e4",
      "row's maximum"),
     ("softmax_cross_entropy", SoftmaxCrossEntropyWithoutMaxSubtraction,
