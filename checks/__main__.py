@@ -17,6 +17,8 @@ def parser():
     commands = p.add_subparsers(dest="command", required=True, parser_class=Parser)
     check = commands.add_parser("check", help="check every component of reference/ and print a table")
     check.add_argument("components", nargs="*", metavar="NAME", help="components to check (default: all)")
+    from checks.grading.commands import add_commands
+    add_commands(commands)
     return p
 
 
@@ -29,7 +31,12 @@ def main(argv=None):
     if args.command == "check":
         from checks import suite
         return suite.main(args.components)
-    return 2
+    from checks.grading.commands import HANDLERS, UsageError as GradingUsageError
+    try:
+        return HANDLERS[args.command](args)
+    except GradingUsageError as e:
+        print(f"python -m checks {args.command}: {e}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

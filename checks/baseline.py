@@ -108,7 +108,7 @@ def baseline_score(task, y_train, y_test, labels_train, labels_test):
     return cross_entropy([[1.0 - prior, prior]] * len(labels_test), labels_test)
 
 
-def run(component, implementation=None):
+def run(component, implementation=None, epochs=EPOCHS):
     """Train the component's baseline model and compare it with the mean (or prior) baseline."""
     (x_train, y_train), (x_test, y_test) = bike_data()
     task = component.task
@@ -119,7 +119,7 @@ def run(component, implementation=None):
     base = baseline_score(task, y_train, y_test, labels_train, labels_test)
     try:
         model, loss = component.model(implementation or component.reference)
-        train(model, loss, x_train, targets(task, y_train, threshold), lr=LEARNING_RATE[task])
+        train(model, loss, x_train, targets(task, y_train, threshold), epochs, LEARNING_RATE[task])
         model_score = score(task, model.forward(x_test), labels_test, y_test)
     except Exception as e:  # a broken implementation may raise anything; the result says what
         return BaselineResult(component.name, metric, math.inf, base, f"{type(e).__name__} while training: {e}")

@@ -1,0 +1,85 @@
+"""A Gradescope autograder for one component: a zip with setup.sh, run_autograder and the grader itself.
+
+Gradescope unpacks the zip into /autograder/source, runs setup.sh once when
+it builds the image, and runs /autograder/run_autograder for every upload,
+with the student's files in /autograder/submission. run_autograder grades
+them with `python3 -m checks grade` and writes /autograder/results/results.json
+(exit code 0 or 1); if the grader cannot run at all it writes a results.json
+that says so, whatever file was there before.
+
+AUTOGRADER_ROOT (default /autograder) and AUTOGRADER_PYTHON (default
+python3) let the same script run anywhere, e.g. in a test.
+"""
+import io
+import json
+import os
+import zipfile
+
+import hypothesis
+
+from checks.grading.places import ROOT
+
+PACKAGES = ("checks", "reference", "specs")
+SKIPPED = ("__pycache__", ".pyc", ".hypothesis")
+
+SETUP = """#!/usr/bin/env bash
+# Runs once, when Gradescope builds the autograder image: the grader needs Python 3.10+ and hypothesis.
+set -e
+if ! command -v python3 >/dev/null; then
+  apt-get update && apt-get install -y python3 python3-pip
+fi
+python3 -m pip install --quiet 'hypothesis=={hypothesis}' \\
+  || python3 -m pip install --quiet --break-system-packages 'hypothesis=={hypothesis}'
+"""
+
+RUN = """#!/usr/bin/env bash
+# Grades /autograder/submission/*.py as {component} and writes /autograder/results/results.json.
+ROOT="${{AUTOGRADER_ROOT:-/autograder}}"
+PYTHON="${{AUTOGRADER_PYTHON:-python3}}"
+RESULTS="$ROOT/results/results.json"
+mkdir -p "$ROOT/results"
+rm -f "$RESULTS"
+cd "$ROOT/source" || exit 1
+"$PYTHON" -m checks grade "$ROOT/submission" --component {component} --format gradescope \\
+  --out "$RESULTS"{rubric}
+status=$?
+if [ "$status" -gt 1 ] || [ ! -s "$RESULTS" ]; then
+  printf '%s\\n' '{{"score": 0, "tests": [], "output": "The grader could not run (exit code '"$status"'); '\\
+'please tell your instructor."}}' > "$RESULTS"
+fi
+exit 0
+"""
+
+
+def files():
+    """(path in the zip, path on disk) of the grader's own files: checks/, reference/ (with its data), specs/."""
+    found = []
+    for package in PACKAGES:
+        for folder, subfolders, names in os.walk(os.path.join(ROOT, package)):
+            subfolders[:] = sorted(d for d in subfolders if d not in SKIPPED)
+            for name in sorted(names):
+                if not name.endswith(SKIPPED):
+                    path = os.path.join(folder, name)
+                    found.append((os.path.relpath(path, ROOT), path))
+    return found
+
+
+def bundle(component, rubric=None):
+    """The autograder zip for component, as bytes; rubric (a dict) is shipped as rubric.json when given."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        add(z, "setup.sh", SETUP.format(hypothesis=hypothesis.__version__), executable=True)
+        flag = " --rubric rubric.json" if rubric else ""
+        add(z, "run_autograder", RUN.format(component=component, rubric=flag), executable=True)
+        if rubric:
+            add(z, "rubric.json", json.dumps(rubric, indent=2) + "\n")
+        for name, path in files():
+            z.write(path, name)
+    return buffer.getvalue()
+
+
+def add(z, name, text, executable=False):
+    info = zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0))
+    info.external_attr = (0o755 if executable else 0o644) << 16
+    info.compress_type = zipfile.ZIP_DEFLATED
+    z.writestr(info, text)

@@ -1,0 +1,148 @@
+"""The grading commands of `python -m checks`: grade, grade-all, gradescope-bundle, template.
+
+Each takes the parsed arguments and returns the exit code. A usage error
+(a missing file, an unknown component, a bad rubric or limit) raises
+UsageError with a one-line message; checks/__main__.py prints it, exit 2.
+"""
+import os
+import sys
+
+from checks.grading import GRADABLE, formats, limits as limit_rules, rubric as rubrics
+
+
+class UsageError(Exception):
+    """A command line that breaks a rule; one line, exit code 2."""
+
+
+def add_grading_options(p):
+    """The options grade and grade-all share."""
+    p.add_argument("--component", choices=GRADABLE, metavar="NAME",
+                   help="the component (default: from the class name): " + ", ".join(GRADABLE))
+    p.add_argument("--rubric", metavar="FILE", help="a JSON file, check name -> points, over the defaults")
+    p.add_argument("--timeout", type=float, default=limit_rules.Limits.total, metavar="SECONDS",
+                   help="wall-clock limit per submission (default %(default)g)")
+    p.add_argument("--call-timeout", type=float, default=limit_rules.Limits.call, metavar="SECONDS",
+                   help="wall-clock limit per call of the submission (default %(default)g)")
+    p.add_argument("--memory", type=int, default=limit_rules.Limits.memory >> 20, metavar="MIB",
+                   help="address-space limit of the submission's process (default %(default)d)")
+    p.add_argument("--examples", type=int, default=limit_rules.Limits.examples, metavar="N",
+                   help="hypothesis examples per property (default %(default)d)")
+    p.add_argument("--epochs", type=int, default=limit_rules.Limits.epochs, metavar="N",
+                   help="training epochs of the baseline model (default %(default)d)")
+
+
+def load_rubric(path):
+    """The rubric of --rubric (the defaults without it); UsageError for a bad file."""
+    try:
+        return rubrics.load(path) if path else dict(rubrics.DEFAULT)
+    except rubrics.RubricError as e:
+        raise UsageError(str(e)) from None
+
+
+def settings(args):
+    """(rubric, limits) from the options; UsageError for either that breaks a rule."""
+    rubric = load_rubric(args.rubric)
+    limits = limit_rules.Limits(call=args.call_timeout, load=max(limit_rules.Limits.load, args.call_timeout),
+                                total=args.timeout, memory=args.memory << 20, examples=args.examples,
+                                epochs=args.epochs)
+    problem = limit_rules.check(limits)
+    if problem:
+        raise UsageError(problem)
+    return rubric, limits
+
+
+def grade(args):
+    """grade FILE: print (or write) the report; exit 0 when every check passed, else 1."""
+    if not os.path.exists(args.file):
+        raise UsageError(f"{args.file}: no such file or folder")
+    rubric, limits = settings(args)
+    from checks.grading.grade import NotGradable, grade as grade_one
+    private = (os.path.dirname(os.path.abspath(args.out)),) if args.out else ()
+    try:
+        report = grade_one(args.file, args.component, rubric, limits, private)
+    except NotGradable as e:
+        raise UsageError(str(e)) from None
+    content = formats.render(report, args.format)
+    if args.out:
+        write(args.out, content)
+        print(f"{report.file}: {report.score:g}/{report.max_score:g} points ({report.status}); report in {args.out}",
+              file=sys.stderr)
+    else:
+        sys.stdout.write(content)
+    return 0 if report.passed else 1
+
+
+def grade_all(args):
+    """grade-all DIR: the gradebook and one report per submission; exit 0 when all passed, else 1."""
+    from checks.grading.grade_all import grade_all as run, submissions
+    if not os.path.isdir(args.folder):
+        raise UsageError(f"{args.folder}: no such folder")
+    if args.jobs < 1:
+        raise UsageError(f"--jobs must be at least 1, got {args.jobs}")
+    rubric, limits = settings(args)
+    out = args.out or os.path.abspath(args.folder).rstrip(os.sep) + "-grades"
+    if not submissions(args.folder, out):
+        raise UsageError(f"{args.folder}: no submissions (.py files or subfolders) in it")
+    try:
+        reports = run(args.folder, out, args.jobs, args.component, rubric, limits)
+    except OSError as e:
+        raise UsageError(f"cannot write the reports to {out}: {e.strerror or e}") from None
+    return 0 if all(r.passed for _, r in reports) else 1
+
+
+def bundle(args):
+    """gradescope-bundle: write the autograder zip."""
+    from checks.grading.bundle import bundle as build
+    rubric = load_rubric(args.rubric)
+    data = build(args.component, rubric if args.rubric else None)
+    write(args.out, data, binary=True)
+    print(f"wrote {args.out}: a Gradescope autograder for {args.component} ({len(data) // 1024} KiB)",
+          file=sys.stderr)
+    return 0
+
+
+def template(args):
+    """template NAME: print (or write) a starter file."""
+    from checks.grading.templates import template as starter
+    content = starter(args.name)
+    if args.out:
+        write(args.out, content)
+    else:
+        sys.stdout.write(content)
+    return 0
+
+
+def write(path, content, binary=False):
+    """Write a file atomically; UsageError when the path cannot be written."""
+    try:
+        if binary:
+            formats.write_bytes(path, content)
+        else:
+            formats.write(path, content)
+    except OSError as e:
+        raise UsageError(f"cannot write {path}: {e.strerror or e}") from None
+
+
+def add_commands(commands):
+    """Add grade, grade-all, gradescope-bundle and template to the subparsers of python -m checks."""
+    g = commands.add_parser("grade", help="grade one submission (a .py file, or a folder of them)")
+    g.add_argument("file", metavar="FILE", help="the submission: a .py file defining one class, or a folder")
+    g.add_argument("--format", choices=formats.FORMATS, default="text", help="report format (default text)")
+    g.add_argument("--out", metavar="PATH", help="write the report to PATH instead of printing it")
+    add_grading_options(g)
+    a = commands.add_parser("grade-all", help="grade every submission in a folder into a gradebook")
+    a.add_argument("folder", metavar="DIR", help="one submission per .py file or per subfolder")
+    a.add_argument("--jobs", type=int, default=2, metavar="N", help="submissions graded at once (default 2)")
+    a.add_argument("--out", metavar="DIR", help="where gradebook.csv and reports/ go (default DIR-grades)")
+    add_grading_options(a)
+    b = commands.add_parser("gradescope-bundle", help="write a Gradescope autograder zip for one component")
+    b.add_argument("--component", choices=GRADABLE, metavar="NAME", required=True,
+                   help="the component to grade: " + ", ".join(GRADABLE))
+    b.add_argument("--out", metavar="ZIP", required=True, help="the zip to write, e.g. autograder.zip")
+    b.add_argument("--rubric", metavar="FILE", help="a JSON rubric to ship with it")
+    t = commands.add_parser("template", help="print a starter file for a learner")
+    t.add_argument("name", choices=GRADABLE, metavar="NAME", help="the component: " + ", ".join(GRADABLE))
+    t.add_argument("--out", metavar="PATH", help="write it to PATH instead of printing it")
+
+
+HANDLERS = {"grade": grade, "grade-all": grade_all, "gradescope-bundle": bundle, "template": template}

@@ -1,0 +1,72 @@
+"""What grading found: one CheckResult per rubric check, and the submission's Report.
+
+Report.to_json() is the JSON report:
+{"component", "score", "max_score", "status", "message", "checks": [{"name",
+"status", "score", "max_score", "message", "diagnosis"}]}, plus "output" (the
+start of what the submission printed) and "refused" (what the sandbox
+refused) when there is any.
+
+Submission statuses: graded, syntax-error, import-error, missing-class,
+timeout, memory-limit, crashed. Check statuses: passed, failed, not-run.
+"""
+from dataclasses import dataclass, field
+
+STATUSES = ("graded", "syntax-error", "import-error", "missing-class", "timeout", "memory-limit", "crashed")
+PASSED, FAILED, NOT_RUN = "passed", "failed", "not-run"
+
+
+@dataclass
+class CheckResult:
+    """One rubric check of one submission."""
+
+    name: str
+    status: str
+    score: float
+    max_score: float
+    message: str
+    diagnosis: str = None  # a code of the gradient checker (checks/diagnosis.py, checks/probes.py), or None
+    reread: str = None  # the spec section to reread when it failed
+
+    def to_json(self):
+        return {"name": self.name, "status": self.status, "score": self.score, "max_score": self.max_score,
+                "message": self.message, "diagnosis": self.diagnosis}
+
+
+@dataclass
+class Report:
+    """The grade of one submission."""
+
+    file: str
+    component: str = None
+    status: str = "graded"
+    message: str = ""
+    checks: list = field(default_factory=list)
+    output: str = ""
+    refused: list = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def score(self):
+        return round(sum(c.score for c in self.checks), 2)
+
+    @property
+    def max_score(self):
+        return round(sum(c.max_score for c in self.checks), 2)
+
+    @property
+    def passed(self):
+        return self.status == "graded" and all(c.status == PASSED for c in self.checks)
+
+    def to_json(self):
+        out = {"component": self.component, "score": self.score, "max_score": self.max_score,
+               "status": self.status, "message": self.message, "checks": [c.to_json() for c in self.checks]}
+        if self.output:
+            out["output"] = self.output
+        if self.refused:
+            out["refused"] = list(self.refused)
+        return out
+
+
+def not_run(rubric, names, reason):
+    """0-point results for the checks names, each saying why it did not run."""
+    return [CheckResult(n, NOT_RUN, 0, rubric[n], f"not run: {reason}") for n in names]

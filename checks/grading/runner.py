@@ -1,0 +1,390 @@
+"""The child side of grading: load one submission and answer the grader's calls, nothing more.
+
+checks/grading/process.py starts this file as a script, `python -I runner.py
+CONFIG`, in a fresh sandbox directory and a new session. It imports only the
+standard library, never `checks` or `reference`. Before the submission is
+loaded it sets its resource limits and installs the audit hook of guard.py
+(audit hooks cannot be removed), which refuses imports of the instructor's
+code, reading the project and other submissions, writing outside the
+sandbox, starting processes, signals and sockets.
+
+Requests arrive on one pipe and answers leave on another, one JSON object per
+line: {"id", "op", ...} -> {"id", "ok": true, "value": ...} or {"id", "ok":
+false, "error": {"type", "message", ...}}, with "refusals". Every value sent
+is converted to plain lists, ints and floats first (a float subclass is sent
+as its float value, whatever its methods claim; a tuple is refused). The
+runner keeps its own copy of the builtins and binds the JSON encoder and
+os.write before the submission runs, so patching those does not reach the
+answers. The child computes no verdict: the grader compares the numbers it
+gets back.
+"""
+import builtins
+import os
+import resource
+import sys
+import types
+from _json import encode_basestring_ascii, make_encoder
+from json import loads
+from json.decoder import JSONDecoder
+from os import write
+
+__builtins__ = dict(vars(builtins))  # the functions below keep this copy: patching builtins does not reach them
+
+MAX_DEPTH = 8  # nesting of lists in a value sent back
+MESSAGE = 300  # characters kept of an exception message
+RESERVE = 4 << 20  # bytes freed on MemoryError, so the answer can still be written
+SANDBOX_PREFIX = "nn-grade-"  # every sandbox directory is named so; a child may read none but its own
+GUARD = os.path.join(os.path.dirname(os.path.abspath(__file__)), "guard.py")
+
+
+def install_guard(config, refusals):
+    """Run guard.py in a namespace of its own and install its audit hook; -> its two refusal classes."""
+    namespace = {"__builtins__": dict(vars(builtins)), "__name__": "guard"}
+    with open(GUARD, encoding="utf-8") as f:
+        exec(compile(f.read(), GUARD, "exec"), namespace)
+    sys.addaudithook(namespace["make_hook"](config, refusals, SANDBOX_PREFIX))
+    return namespace["Refused"], namespace["RefusedImport"]
+
+
+class NotPlain(ValueError):
+    """A value that is not a nested list of numbers."""
+
+
+def set_limits(config):
+    """Address space, CPU time, file size and processes of this child, soft and hard alike."""
+    for name, value in (("RLIMIT_AS", config.get("memory")), ("RLIMIT_CPU", config.get("cpu")),
+                        ("RLIMIT_FSIZE", config.get("fsize")), ("RLIMIT_NPROC", config.get("nproc"))):
+        if value is None or not hasattr(resource, name):
+            continue
+        try:
+            resource.setrlimit(getattr(resource, name), (value, value))
+        except (ValueError, OSError):
+            pass  # a limit the platform does not take; the grader's own timeouts still hold
+
+
+NUMBERS = {float, int}
+
+
+def is_plain(value, depth=0):
+    """Whether value is already exact lists of exact ints and floats (the fast path of plain)."""
+    if type(value) is not list:
+        return type(value) in NUMBERS
+    kinds = set(map(type, value))
+    if kinds <= NUMBERS:
+        return True
+    if kinds == {list} and all(set(map(type, row)) <= NUMBERS for row in value):
+        return True  # a matrix
+    return depth < MAX_DEPTH and all(type(v) in NUMBERS or (type(v) is list and is_plain(v, depth + 1))
+                                     for v in value)
+
+
+def plain(value, path="", depth=0):
+    """value as exact lists, ints and floats; NotPlain names the first entry that is something else."""
+    if is_plain(value):
+        return value
+    if isinstance(value, bool):
+        raise NotPlain(f"{path or 'the value'} is {value!r}, a bool, not a number")
+    if isinstance(value, float):
+        return float.__float__(value)
+    if isinstance(value, int):
+        return int.__int__(value)
+    if isinstance(value, list):
+        if depth >= MAX_DEPTH:
+            raise NotPlain(f"{path or 'the value'} is nested more than {MAX_DEPTH} lists deep")
+        return [plain(v, f"{path}[{i}]", depth + 1) for i, v in enumerate(list.__iter__(value))]
+    kind = type(value).__name__ if type(value).__name__.isidentifier() else "object"
+    raise NotPlain(f"{path or 'the value'} is a {kind}, not a list or a number")
+
+
+def duplicate(value):
+    """A copy of nested lists (the leaves are shared: numbers do not change)."""
+    if type(value) is not list:
+        return value
+    return [v[:] if type(v) is list and list not in set(map(type, v)) else duplicate(v) for v in value]
+
+
+def unchanged(value, copy):
+    """Whether value still equals copy, taken before a call; anything but plain numbers counts as changed."""
+    return is_plain(value) and value == copy
+
+
+def plain_entries(mapping, what):
+    """A params or grads dict as {name: plain value or None}; None when there is no such dict."""
+    if mapping is None or not hasattr(mapping, "items"):
+        return None
+    out = {}
+    for name, value in list(mapping.items()):
+        if not isinstance(name, str):
+            raise NotPlain(f"{what} has a key {name!r} that is not a string")
+        out[str.__str__(name)] = None if value is None else plain(value, f"{what}['{name}']")
+    return out
+
+
+def unencodable(value):
+    raise TypeError(f"a {type(value).__name__} cannot be sent")
+
+
+ENCODE = make_encoder(None, unencodable, encode_basestring_ascii, None, ":", ",", False, False, True)
+SCAN = JSONDecoder().scan_once  # the C encoder and scanner, bound now: patching json later does not reach them
+
+
+def text(value):
+    """value as one line of JSON (NaN and infinity as JSON's tokens; the grader refuses them)."""
+    return "".join(ENCODE(value, 0))
+
+
+def parse(line):
+    """One request line -> its object; ValueError when it is not a JSON object."""
+    found, end = SCAN(line.strip(), 0)
+    if type(found) is not dict:
+        raise ValueError("not an object")
+    return found
+
+
+def describe(error):
+    """An exception as {"type", "message", "line"}; the line is the deepest frame in the submission."""
+    name = type(error).__name__
+    try:
+        message = str(error)
+    except BaseException:
+        message = "(its message could not be read)"
+    if isinstance(error, SystemExit):
+        message = f"sys.exit({error.code!r}) was called"
+    elif isinstance(error, SyntaxError):
+        message = str(error.msg)
+    found = {"type": name if isinstance(name, str) and name.isidentifier() else "Exception",
+             "message": message[:MESSAGE]}
+    line = submission_line(error)
+    if line is not None:
+        found["line"] = line
+    refused = next((e for e in chain(error) if isinstance(e, STATE.refusal_types)), None)
+    if refused is not None:
+        found["refused"] = str(refused)[:MESSAGE]
+    return found
+
+
+def described(error):
+    """describe(error), or a plain description when the exception's own methods fail while it is described."""
+    try:
+        return describe(error)
+    except BaseException:
+        return {"type": "Exception", "message": "an exception whose message could not be read"}
+
+
+def chain(error):
+    """error and the exceptions it was raised from or while handling (by identity: __eq__ may lie)."""
+    seen = []
+    while isinstance(error, BaseException) and not any(e is error for e in seen) and len(seen) < 20:
+        seen.append(error)
+        error = error.__cause__ or error.__context__
+    return seen
+
+
+def submission_line(error):
+    if isinstance(error, SyntaxError) and error.filename == STATE.file:
+        return error.lineno
+    tb, line = error.__traceback__, None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == STATE.file:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+class State:
+    """The loaded module, the objects built from it (by handle), and the last forward's arguments per handle."""
+
+    def __init__(self):
+        self.module, self.file, self.objects, self.kept, self.next = None, None, {}, {}, 1
+        self.refusals, self.refusal_types, self.reserve = [], (), None
+
+
+STATE = State()
+
+
+def load(request):
+    """Compile and run the submission file as the module "submission"; -> the names of its classes (all, and
+    those it defines itself)."""
+    path = request["file"]
+    with open(path, "rb") as f:
+        source = f.read()
+    STATE.file = path
+    code = compile(source, path, "exec", dont_inherit=True)  # a SyntaxError is reported as such
+    sys.path.insert(0, os.path.dirname(path))
+    module = types.ModuleType("submission")
+    module.__file__ = path
+    sys.modules["submission"] = module
+    STATE.module = module
+    exec(code, module.__dict__)
+    classes = [(n, v) for n, v in list(vars(module).items()) if isinstance(n, str) and isinstance(v, type)]
+    return {"classes": [n for n, _ in classes],
+            "defined": [n for n, v in classes if type.__getattribute__(v, "__module__") == "submission"]}
+
+
+def construct(request):
+    cls = getattr(STATE.module, request["class"], None)
+    if not isinstance(cls, type):
+        raise LookupError(f"the file defines no class {request['class']}")
+    obj = cls(*request["args"])
+    handle, STATE.next = STATE.next, STATE.next + 1
+    STATE.objects[handle] = obj
+    return {"handle": handle, **entries(obj, ("params", "grads"))}
+
+
+def entries(obj, names):
+    """{"params": ..., "grads": ...} of obj (None where missing), with a "problems" dict for invalid ones."""
+    out, problems = {}, {}
+    for name in names:
+        try:
+            out[name] = plain_entries(getattr(obj, name, None), name)
+        except NotPlain as e:
+            out[name], problems[name] = None, str(e)
+    if problems:
+        out["problems"] = problems
+    return out
+
+
+def set_params(obj, sent):
+    """Apply the grader's params: edit the existing lists in place ("edit") or replace the entry ("replace")."""
+    params = obj.params
+    for name, entry in sent.items():
+        current = params.get(name) if hasattr(params, "get") else None
+        if entry["mode"] == "edit" and same_shape(current, entry["value"]):
+            overwrite(current, entry["value"])
+        else:
+            params[name] = entry["value"]
+
+
+def same_shape(a, b):
+    if isinstance(b, list):
+        return isinstance(a, list) and len(a) == len(b) and all(same_shape(u, v) for u, v in zip(a, b))
+    return not isinstance(a, list)
+
+
+def overwrite(target, value):
+    for i, v in enumerate(value):
+        if isinstance(v, list):
+            overwrite(target[i], v)
+        else:
+            target[i] = v
+
+
+def call(request):
+    """Call forward or backward of an object; report its result, grads, changed params and changed arguments."""
+    handle, method, args = request["handle"], request["method"], request["args"]
+    obj = STATE.objects[handle]
+    if request.get("params"):
+        set_params(obj, request["params"])
+    params_before = params_copy(obj)
+    before = [duplicate(a) for a in args]
+    kept = STATE.kept.get(handle)
+    result = getattr(obj, method)(*args)
+    out = {"result": plain(result, "the result")}
+    out.update(entries(obj, ("grads",)))
+    if params_changed(params_copy(obj), params_before):
+        out.update(entries(obj, ("params",)))
+    changed = changes(args, before)
+    if changed:
+        out["args"] = changed
+    if kept is not None and method != "forward":
+        earlier = changes(*kept)
+        if earlier:
+            out["forward_args"] = earlier
+    if method == "forward":
+        STATE.kept[handle] = (args, [duplicate(a) for a in args] if changed else before)
+    alias = aliases(result, args)
+    if alias:
+        out["alias"] = alias
+    return out
+
+
+def changes(args, before):
+    """{index: the argument now} for every argument that differs from its copy taken before the call."""
+    return {str(i): plain(a, f"argument {i}") for i, (a, b) in enumerate(zip(args, before)) if not unchanged(a, b)}
+
+
+def params_changed(now, before):
+    """Whether the params (as params_copy gives them) changed during a call."""
+    if now is None or before is None:
+        return now is not before
+    return now[0] != before[0] or not all(unchanged(a, b) for a, b in zip(now[1], before[1]))
+
+
+def params_copy(obj):
+    """The params as [names, copies of their values], or None when there is no dict of them."""
+    params = getattr(obj, "params", None)
+    if type(params) is not dict:
+        return None
+    names = list(params)
+    return [names, [duplicate(params[n]) for n in names]] if all(type(n) is str for n in names) else None
+
+
+def aliases(result, args):
+    """Where the result is one of the arguments, or shares rows with them: {"whole": k} or {"rows": {i: [k, j]}}."""
+    for k, a in enumerate(args):
+        if result is a:
+            return {"whole": k}
+    if not isinstance(result, list):
+        return None
+    rows = {id(row): (k, j) for k, a in enumerate(args) if isinstance(a, list) for j, row in enumerate(a)
+            if isinstance(row, list)}
+    shared = {str(i): list(rows[id(r)]) for i, r in enumerate(list.__iter__(result)) if id(r) in rows}
+    return {"rows": shared} if shared else None
+
+
+OPS = {"load": load, "construct": construct, "call": call}
+
+
+def answer(request):
+    """The answer to one request, as a dict; exceptions of the submission become an error."""
+    ident = request.get("id") if isinstance(request, dict) else None
+    try:
+        value = OPS[request["op"]](request)
+        reply = {"id": ident, "ok": True, "value": value}
+    except NotPlain as e:
+        reply = {"id": ident, "ok": False, "error": {"type": "InvalidValue", "message": str(e)[:MESSAGE]}}
+    except MemoryError:
+        STATE.reserve = None
+        reply = {"id": ident, "ok": False, "error": {"type": "MemoryError", "message": "out of memory"}}
+    except BaseException as e:  # the submission may raise anything, SystemExit included
+        reply = {"id": ident, "ok": False, "error": described(e)}
+    reply["refusals"] = [r for r in list(STATE.refusals) if type(r) is str]
+    return reply
+
+
+def send(fd, reply):
+    try:
+        data = (text(reply) + "\n").encode()
+    except (ValueError, TypeError, RecursionError) as e:
+        data = (text({"id": reply.get("id"), "ok": False,
+                      "error": {"type": "InvalidValue", "message": f"the answer could not be encoded: {e}"[:MESSAGE]}})
+                + "\n").encode()
+    while data:
+        data = data[write(fd, data):]
+
+
+def serve(requests, response_fd):
+    """Answer requests until the grader closes the request pipe."""
+    while True:
+        line = requests.readline()
+        if not line:
+            return
+        try:
+            request = parse(line.decode("utf-8", "replace"))
+        except (ValueError, StopIteration):
+            request = {"op": "?"}
+        send(response_fd, answer(request))
+
+
+def main():
+    config = loads(sys.argv[1])
+    set_limits(config)
+    STATE.reserve = bytearray(RESERVE)
+    requests = os.fdopen(config["request_fd"], "rb")
+    STATE.refusal_types = install_guard(config, STATE.refusals)
+    serve(requests, config["response_fd"])
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,128 @@
+"""The grader's side of the wire: requests as JSON lines, and a strict reading of the child's answers.
+
+An answer is one JSON object per line: {"id", "ok": true, "value"} or {"id",
+"ok": false, "error": {"type", "message", "line"?, "refused"?}}, plus
+"refusals" (what the sandbox refused so far). Anything else is a
+ProtocolError: the child is no longer trusted to answer. Values are checked
+entry by entry: only ints and floats in nested lists; NaN, infinity, strings,
+objects and bools make an InvalidValue that names the entry.
+"""
+import json
+import math
+
+MAX_DEPTH = 8
+KEYS = {"id", "ok", "value", "error", "refusals"}
+
+
+class ProtocolError(Exception):
+    """An answer that breaks the wire format: not JSON, another id, missing keys."""
+
+
+class InvalidValue(Exception):
+    """A value from the submission that is not a nested list of finite numbers; the message names the entry."""
+
+
+def request(ident, op, fields):
+    """One request line (bytes). The grader's own numbers may be non-finite (a diverging baseline): JSON's NaN tokens."""
+    return (json.dumps({"id": ident, "op": op, **fields}, allow_nan=True, separators=(",", ":")) + "\n").encode()
+
+
+def safe(text, limit=300):
+    """A string from the child made safe to print and store: no lone surrogates or control characters, capped."""
+    text = str(text)[:limit].encode("utf-8", "replace").decode("utf-8")
+    return "".join(c if c in "\n\t" or c.isprintable() else "?" for c in text)
+
+
+def _constant(name):
+    return float(name)
+
+
+def reply(line, ident):
+    """Parse one answer line and check its frame; -> the answer dict."""
+    try:
+        answer = json.loads(line, parse_constant=_constant)
+    except (ValueError, RecursionError) as e:
+        raise ProtocolError(f"an answer is not JSON ({str(e)[:80]})") from None
+    if not isinstance(answer, dict) or not isinstance(answer.get("ok"), bool):
+        raise ProtocolError("an answer is not an object with \"ok\"")
+    unknown = sorted(set(answer) - KEYS)
+    if unknown:
+        raise ProtocolError(f"an answer has the unknown key {unknown[0][:30]!r}")
+    if answer.get("id") != ident or isinstance(answer.get("id"), bool):
+        raise ProtocolError(f"an answer carries id {str(answer.get('id'))[:20]}, expected {ident}")
+    refusals = answer.get("refusals", [])
+    if not isinstance(refusals, list) or not all(isinstance(r, str) for r in refusals):
+        raise ProtocolError("an answer has malformed \"refusals\"")
+    if answer["ok"]:
+        if "value" not in answer:
+            raise ProtocolError("an answer has no \"value\"")
+        return answer
+    error = answer.get("error")
+    if not isinstance(error, dict) or not all(isinstance(error.get(k), str) for k in ("type", "message")):
+        raise ProtocolError("an error answer has no \"type\" and \"message\"")
+    if "line" in error and (not isinstance(error["line"], int) or isinstance(error["line"], bool)):
+        raise ProtocolError("an error answer has a malformed \"line\"")
+    return answer
+
+
+NUMBERS = {float, int}
+
+
+def fast(value, finite):
+    """Whether value is a vector or matrix of exact ints and floats (finite ones if asked), checked at C speed."""
+    try:
+        if type(value) is not list:
+            return False
+        rows = value if value and type(value[0]) is list else [value]
+        return all(type(r) is list and set(map(type, r)) <= NUMBERS and (not finite or all(map(math.isfinite, r)))
+                   for r in rows)
+    except OverflowError:  # an int too large for a float: the slow path says where
+        return False
+
+
+def numbers(value, what, finite=True, depth=0):
+    """value, checked to be a number or a nested list of numbers (finite unless finite=False); -> value."""
+    if depth <= MAX_DEPTH - 2 and fast(value, finite):
+        return value
+    if isinstance(value, list):
+        if depth >= MAX_DEPTH:
+            raise InvalidValue(f"{what} is nested more than {MAX_DEPTH} lists deep")
+        for i, v in enumerate(value):
+            numbers(v, f"{what}[{i}]", finite, depth + 1)
+        return value
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise InvalidValue(f"{what} is {_kind(value)}, not a number")
+    try:
+        float(value)
+    except OverflowError:
+        raise InvalidValue(f"{what} is an integer too large to be a float") from None
+    if finite and isinstance(value, float) and not math.isfinite(value):
+        raise InvalidValue(f"{what} is {value!r}, not a finite number")
+    return value
+
+
+def _kind(value):
+    if value is None:
+        return "null (None)"
+    if isinstance(value, bool):
+        return f"{value!r} (a bool)"
+    if isinstance(value, str):
+        return f"a string {value[:30]!r}"
+    return f"a {type(value).__name__}"
+
+
+def entries(value, what, finite=True):
+    """A params or grads dict from the child: {name: nested numbers or None}, or None when the object has none."""
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise ProtocolError(f"{what} is not an object")
+    return {name: None if v is None else numbers(v, f"{what}['{name}']", finite) for name, v in value.items()}
+
+
+def field(value, key, kind, what):
+    """value[key], checked to be of type kind (bool never counts as int)."""
+    found = value.get(key) if isinstance(value, dict) else None
+    if not isinstance(found, kind) or (kind is int and isinstance(found, bool)):
+        raise ProtocolError(f"{what} has no valid \"{key}\"")
+    return found
