@@ -14,8 +14,9 @@ $(READY): pyproject.toml
 check: $(READY)
 	$(PY) -m checks check
 
+# Both cores: the tests spend most of their time in hypothesis searches, training runs and graded child processes.
 test: $(READY)
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 --dist worksteal
 
 train: $(READY)
 	$(PY) -m reference train

@@ -1,8 +1,10 @@
 """Hypothesis strategies for the property suites, named and bounded in one place.
 
-Valid inputs are built, never filtered. Profiles: "check" for make check and
-make test (derandomized, so a run is repeatable), "mutation" for mutation
-runs (fewer examples), "thorough" for a deeper search by hand (shrinking on).
+Valid inputs are built, never filtered. Profiles: "check" for make check
+(derandomized, so a run is repeatable), "test" for make test and "mutation"
+for mutation runs (fewer examples: make check already searches reference with
+the full profile; the tests prove each check fails on planted bugs), and
+"thorough" for a deeper search by hand (shrinking on).
 The environment variable CHECKS_PROFILE picks one; "check" is the default.
 """
 import os
@@ -15,6 +17,9 @@ from checks.finite_differences import shape_of
 QUIET = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture]
 NO_SHRINK = [Phase.explicit, Phase.reuse, Phase.generate]  # inputs are small already; shrinking a failure cost seconds
 settings.register_profile("check", max_examples=40, derandomize=True, database=None, phases=NO_SHRINK,
+                          deadline=None, suppress_health_check=QUIET, print_blob=False,
+                          report_multiple_bugs=False)
+settings.register_profile("test", max_examples=12, derandomize=True, database=None, phases=NO_SHRINK,
                           deadline=None, suppress_health_check=QUIET, print_blob=False,
                           report_multiple_bugs=False)
 settings.register_profile("mutation", max_examples=12, derandomize=True, database=None, phases=NO_SHRINK,

@@ -44,8 +44,12 @@ def test_a_correct_implementation_gets_full_marks(cls, name, tmp_path):
     assert [c.name for c in report.checks] == [n for n in DEFAULT if rubric[n]]
 
 
-@pytest.mark.parametrize("cls, name", SUBMISSIONS, ids=lambda v: getattr(v, "__name__", v))
+ONE_PER_COMPONENT = list({name: (cls, name) for cls, name in reversed(SUBMISSIONS)}.values())
+
+
+@pytest.mark.parametrize("cls, name", SUBMISSIONS if SLOW else ONE_PER_COMPONENT, ids=lambda v: getattr(v, "__name__", v))
 def test_remote_gradient_reports_of_correct_code_equal_the_in_process_ones(cls, name, tmp_path):
+    """The proxy is the same for every class: one implementation per component shows it (GRADING_SLOW=1: all)."""
     component = COMPONENTS[name]
     path = write(tmp_path, f"{name}.py", standalone(cls, component.class_name))
     with Child([path], LIMITS, places(path)) as child:
