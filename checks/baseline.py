@@ -5,6 +5,12 @@ training part of the bike data, then scored on the held-out later part with
 the checks' own metric (never the component's own loss): MSE against the
 training mean for regression, cross-entropy against the class prior for
 classification (label: demand above the training median).
+
+The test period has more rentals than the training period, so a constant
+can beat the training mean without learning anything: the best constant
+there (the test period's own mean, which no model knows) scores 90% of the
+mean's MSE, and 95% of the prior's cross-entropy. The margin asks for more
+than any constant can give.
 """
 import functools
 import math
@@ -15,8 +21,8 @@ from reference.bike_sharing import chronological_split, load
 
 from checks.components import BINARY, CLASSES, PROBABILITIES, REGRESSION
 
-MARGIN = 0.95  # the model must score at most 95% of the baseline's loss
-EPOCHS = 4
+MARGIN = 0.85  # the model must score at most 85% of the baseline's loss
+EPOCHS = 2
 BATCH = 64
 LEARNING_RATE = {REGRESSION: 0.1, BINARY: 0.5, CLASSES: 0.5, PROBABILITIES: 0.5}
 SEED = 0

@@ -71,3 +71,13 @@ def test_the_score_is_the_checks_own_metric_not_the_components_loss():
     honest = baseline.run(COMPONENTS["mse"])
     lying = baseline.run(COMPONENTS["mse"], LyingMSE)
     assert lying.model_score == honest.model_score  # same gradients, same model, same score
+
+
+def test_no_constant_prediction_passes_not_even_the_test_periods_own_mean():
+    (_, y_train), (_, y_test) = baseline.bike_data()
+    mean_train = sum(r[0] for r in y_train) / len(y_train)
+    mean_test = sum(r[0] for r in y_test) / len(y_test)
+    oracle = baseline.score(COMPONENTS["mse"].task, [[mean_test]] * len(y_test), None, y_test)
+    base = baseline.score(COMPONENTS["mse"].task, [[mean_train]] * len(y_test), None, y_test)
+    assert oracle < base  # the later period has more rentals: a constant can beat the training mean...
+    assert oracle > baseline.MARGIN * base  # ...but not by the margin the check asks for
