@@ -10,6 +10,7 @@ import zipfile
 
 import pytest
 
+from checks.__main__ import main
 from checks.grading import GRADABLE
 from checks.grading.templates import template
 from tests.grading.sources import standalone, write
@@ -64,18 +65,27 @@ def bad_rubric(tmp_path, text):
     (["template", "relux"], "invalid choice: 'relux'"),
     (["bogus"], "invalid choice: 'bogus'"),
 ])
-def test_every_usage_error_is_one_line_and_exit_2(args, message, tmp_path, relu):
+def test_every_usage_error_is_one_line_and_exit_2(args, message, tmp_path, relu, monkeypatch, capsys):
+    """In-process through main() (a process per case costs its imports); the next test crosses a real process."""
     files = {"relu": relu, "unknown": bad_rubric(tmp_path, '{"gradients": 1}'),
              "negative": bad_rubric(tmp_path, '{"gradient": -1}'), "not_json": bad_rubric(tmp_path, "{gradient: 1"),
              "a_list": bad_rubric(tmp_path, "[1]"), "empty": str(tmp_path / "empty"),
              "forward_only": bad_rubric(tmp_path, json.dumps({n: 0 for n in ("gradient", "overwrite", "fresh-cache",
                                         "no-mutation", "determinism", "stability", "properties", "baseline")}))}
     os.makedirs(files["empty"])
-    result = run(*[a.format(**files) for a in args], cwd=tmp_path)
-    assert result.returncode == 2, result.stderr
-    assert result.stdout == "" and "Traceback" not in result.stderr
-    assert result.stderr.count("\n") == 1 and result.stderr.startswith("python -m checks"), result.stderr
-    assert message in result.stderr
+    monkeypatch.chdir(tmp_path)
+    code = main([a.format(**files) for a in args])
+    out, err = capsys.readouterr()
+    assert code == 2, err
+    assert out == "" and err.count("\n") == 1 and err.startswith("python -m checks"), err
+    assert message in err
+
+
+def test_a_usage_error_from_a_real_process_is_one_line_exit_2_and_no_traceback(tmp_path):
+    result = run("grade", "nope.py", "--format", "xml", cwd=tmp_path)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("python -m checks") and "invalid choice: 'xml'" in result.stderr
 
 
 def test_grade_exits_0_when_everything_passes_and_1_otherwise(tmp_path, relu, quick_rubric):
