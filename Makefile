@@ -54,6 +54,10 @@ $(BENCH_READY): $(READY) pyproject.toml
 		|| echo "make bench: $(TORCH_CPU) could not be installed; the benchmark runs without PyTorch"
 	touch $@
 
-.PHONY: bench
+.PHONY: bench bench-grading
 bench: $(BENCH_READY)
 	$(PY) -m checks.bench $(BENCH_ARGS)
+
+# make bench-grading: one submission and a course of 100, graded with the default settings (several minutes).
+bench-grading: $(READY)
+	$(PY) -m checks.grading.speed

@@ -13,7 +13,8 @@ import pytest
 from checks.__main__ import main
 from checks.grading import GRADABLE
 from checks.grading.templates import template
-from tests.grading.sources import standalone, write
+from checks.grading.samples import write
+from tests.grading.sources import standalone
 from tests import correct_implementations, planted
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))

@@ -19,13 +19,14 @@ from checks.grading.remote import Remote
 from checks.grading.rubric import DEFAULT
 from checks.suite import gradient_reports
 from tests import correct_implementations
-from tests.grading.sources import standalone, write
+from checks.grading.samples import write
+from tests.grading.sources import standalone
 
 SLOW = bool(os.environ.get("GRADING_SLOW"))
 QUICK = {**DEFAULT, "baseline": 0}
 LIMITS = Limits(call=10, total=120, examples=20 if SLOW else 5)
 SUBMISSIONS = [(COMPONENTS[n].reference, n) for n in GRADABLE] + [(c, c.component) for c in correct_implementations.CORRECT]
-WITH_BASELINE = {"ReLU", "LoopDense", "SCELogSoftmax"}
+WITH_BASELINE = {"ReLU", "Dense", "SCELogSoftmax"}  # a Dense, an activation and a loss trained through the child
 
 
 def graded(cls, name, folder, rubric):

@@ -17,7 +17,8 @@ from checks.grading.remote import Remote
 from checks.grading.rubric import DEFAULT
 from checks.suite import gradient_reports
 from tests import planted
-from tests.grading.sources import standalone, write
+from checks.grading.samples import write
+from tests.grading.sources import standalone
 
 BUGS = planted.GRADIENT_BUGS + planted.PROTOCOL_BUGS
 GRADIENT_ONLY = {**{name: 0 for name in DEFAULT}, "gradient": 4}
