@@ -26,6 +26,20 @@ def load(path=HOUR_CSV, features=FEATURES, target="cnt", target_scale=1000.0):
     if unknown:
         raise ValueError(f"'{unknown[0]}' is not a column of the data; features are {', '.join(SCALES)}, "
                          f"targets are {', '.join(TARGETS)}")
+    rows = read_columns(path, (*features, target))
+    return scaled(rows, features), [[values[-1] / target_scale] for values in rows]
+
+
+def scaled(rows, features):
+    """Rows of column values (features first) -> x (N, D), each feature divided by its scale."""
+    return [[v / SCALES[c] for v, c in zip(values, features)] for values in rows]
+
+
+def read_columns(path, columns, why=""):
+    """CSV -> for each data row, the named columns as finite floats; a DataError names file, line and column.
+
+    why is said after a missing column's name (e.g. ", which the model takes as a feature").
+    """
     name = os.path.basename(path)
     try:
         with open(path, newline="", encoding="utf-8") as f:
@@ -35,23 +49,21 @@ def load(path=HOUR_CSV, features=FEATURES, target="cnt", target_scale=1000.0):
     if not rows:
         raise DataError(f"{name}: the file is empty; expected a header line")
     header = rows[0]
-    columns = [_column(header, c, name) for c in (*features, target)]
-    x, y = [], []
+    indices = [_column(header, c, name, why) for c in columns]
+    values = []
     for line, row in enumerate(rows[1:], start=2):
         if len(row) != len(header):
             raise DataError(f"{name}, line {line}: expected {len(header)} fields like the header, got {len(row)}")
-        values = [_number(row[i], name, line, header[i]) for i in columns]
-        x.append([v / SCALES[c] for v, c in zip(values, features)])
-        y.append([values[-1] / target_scale])
-    if not x:
+        values.append([_number(row[i], name, line, header[i]) for i in indices])
+    if not values:
         raise DataError(f"{name}: no data rows after the header")
-    return x, y
+    return values
 
 
-def _column(header, column, name):
+def _column(header, column, name, why=""):
     """Index of a column in the header, or a DataError naming the missing column."""
     if column not in header:
-        raise DataError(f"{name}, line 1: missing column '{column}'")
+        raise DataError(f"{name}, line 1: missing column '{column}'{why}")
     return header.index(column)
 
 
