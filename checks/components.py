@@ -69,6 +69,14 @@ def dense_like(dense, n_in, n_out, seed):
     return layer
 
 
+def neuron_like(neuron, n_in, seed):
+    """A Neuron built positionally, then given the reference's initial weights (so runs compare)."""
+    unit = neuron(n_in)
+    start = reference.Neuron(n_in, seed, reference.he_normal)
+    unit.params["w"], unit.params["b"] = start.params["w"], start.params["b"]
+    return unit
+
+
 def mlp(hidden_activation, dense=reference.Dense, hidden=8):
     """The course's 5-8-1 network: Dense(5, 8), an activation, Dense(8, 1)."""
     return reference.Sequential([dense_like(dense, 5, hidden, 0), hidden_activation, dense_like(dense, hidden, 1, 1)])
@@ -97,6 +105,8 @@ def layer(name, class_name, build, columns=None, points=None, elementwise=True, 
 
 
 COMPONENTS = {c.name: c for c in [
+    layer("neuron", "Neuron", lambda impl: impl(3), columns=3, elementwise=False,
+          model=lambda impl: (neuron_like(impl, 5, 0), reference.MSE())),
     layer("dense", "Dense", lambda impl: impl(3, 2), columns=3, elementwise=False,
           model=lambda impl: (mlp(reference.ReLU(), dense=impl), reference.MSE())),
     layer("identity", "Identity", lambda impl: impl(),

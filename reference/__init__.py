@@ -11,6 +11,7 @@ from reference.initializers import he_normal, xavier_uniform
 from reference.leaky_relu import LeakyReLU
 from reference.momentum import Momentum
 from reference.mse import MSE
+from reference.neuron import Neuron
 from reference.relu import ReLU
 from reference.schedules import constant, cosine, exponential, step_decay
 from reference.sequential import Sequential
@@ -22,7 +23,7 @@ from reference.tanh import Tanh
 from reference.weight_decay import WeightDecay
 
 __all__ = [
-    "Dense", "Identity", "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "Softmax",
+    "Neuron", "Dense", "Identity", "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "Softmax",
     "MSE", "BinaryCrossEntropy", "SoftmaxCrossEntropy",
     "Sequential", "xavier_uniform", "he_normal",
     "SGD", "Momentum", "Adam", "constant", "step_decay", "exponential", "cosine", "WeightDecay",

@@ -12,10 +12,32 @@ report), or "forward" for an output of the wrong shape.
 import math
 import random
 
-from reference import (MSE, BinaryCrossEntropy, Dense, LeakyReLU, ReLU, Sigmoid, Softmax, SoftmaxCrossEntropy,
-                       Tanh)
+from reference import (MSE, BinaryCrossEntropy, Dense, LeakyReLU, Neuron, ReLU, Sigmoid, Softmax,
+                       SoftmaxCrossEntropy, Tanh)
 from reference.sigmoid import sigmoid
 from reference.tensor import add_row, column_sums, matmul, transpose
+
+
+class NeuronSignFlip(Neuron):
+    """dw with the wrong sign: dL/dw = -x^T . dy."""
+
+    component, block, diagnosis = "neuron", "dw", "sign-flip"
+
+    def backward(self, dy):
+        dx = super().backward(dy)
+        self.grads["w"] = [-g for g in self.grads["w"]]
+        return dx
+
+
+class NeuronBiasNotSummed(Neuron):
+    """db taken from the first row of dy instead of the sum over the batch."""
+
+    component, block, diagnosis = "neuron", "db", "single-sample"
+
+    def backward(self, dy):
+        dx = super().backward(dy)
+        self.grads["b"] = [dy[0][0]]
+        return dx
 
 
 class DenseSignFlip(Dense):
@@ -245,7 +267,7 @@ class SigmoidOutputFormOnInput(Sigmoid):
 
 
 GRADIENT_BUGS = [
-    DenseSignFlip, DenseTransposed, DenseBiasNotSummed, DenseBiasMean, DenseNoInputGradient,
+    NeuronSignFlip, NeuronBiasNotSummed, DenseSignFlip, DenseTransposed, DenseBiasNotSummed, DenseBiasMean, DenseNoInputGradient,
     SigmoidAtOutput, TanhAtInput, ReLUSignFlip, MSEMissingTwo, BCESignFlip, SCENotAveraged,
     DenseTransposedSquare, DenseBiasKeepdims, DenseStaleCache, MSEStaleCache, MSESumNotMean,
     LeakyReLUHardCodedSlope, LeakyReLUAsReLU, TanhForgotSquare, SoftmaxDiagonalOnly, SigmoidOutputFormOnInput,

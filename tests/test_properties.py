@@ -32,6 +32,42 @@ def test_every_property_states_its_rule(name, prop):
     assert rule_of(prop) != prop.__name__, f"{name}: '{prop.__name__}' needs a docstring stating its rule"
 
 
+# Neuron (built as Neuron(3)) --------------------------------------------------------------------------------
+
+class NeuronWithoutBias(reference.Neuron):
+    """forward computes x w and forgets b."""
+
+    def forward(self, x):
+        self.x = x
+        return [[sum(v * w for v, w in zip(row, self.params["w"]))] for row in x]
+
+
+class NeuronWeightGradientOfTheFirstRow(reference.Neuron):
+    """dw = dy[0] x[0]: the weight gradient is not summed over the batch."""
+
+    def backward(self, dy):
+        dx = super().backward(dy)
+        self.grads["w"] = [dy[0][0] * v for v in self.x[0]]
+        return dx
+
+
+class NeuronBiasGradientSignFlipped(reference.Neuron):
+    """db = -sum_n dy[n]: the sign of the bias gradient is flipped."""
+
+    def backward(self, dy):
+        dx = super().backward(dy)
+        self.grads["b"] = [-self.grads["b"][0]]
+        return dx
+
+
+class NeuronInputGradientOfTheFirstWeight(reference.Neuron):
+    """dx[n] = dy[n] w[0] in every column: the first weight used for every input."""
+
+    def backward(self, dy):
+        super().backward(dy)
+        return [[row[0] * self.params["w"][0] for _ in self.params["w"]] for row in dy]
+
+
 # Dense (built as Dense(3, 2)) -------------------------------------------------------------------------------
 
 class DenseTransposedWeightGradient(reference.Dense):
@@ -311,6 +347,13 @@ class MSESum(reference.MSE):
         return [[2.0 * r for r in row] for row in self.residual]
 
 
+class MSEMeanOverRowsOnly(reference.MSE):
+    """L divides the sum of squares by N instead of N M: right for one column only."""
+
+    def forward(self, y_pred, y_true):
+        return super().forward(y_pred, y_true) * len(y_pred[0])
+
+
 class MSEWithoutTheFactor2(reference.MSE):
     """dL/dp = (p - t) / (N M): the factor 2 of d(r^2)/dr is missing."""
 
@@ -415,6 +458,11 @@ class TransposedInitializers:
 NAIVE_EXP = ("OverflowError", "ZeroDivisionError")  # exp(x) without the row maximum overflows, or underflows to 0 / 0
 
 PLANTED = [  # (component, wrong implementation, the property that must fail, words (or alternatives) in its message)
+    ("neuron", NeuronWithoutBias, "a_zero_input_gives_b_and_a_one_hot_input_gives_w_d_plus_b", "(is b added?)"),
+    ("neuron", NeuronWeightGradientOfTheFirstRow, "adding_a_row_adds_its_dy_times_x_to_dw_and_its_dy_to_db",
+     "dw sums dy_n x_n over the rows); grads['w']"),
+    ("neuron", NeuronBiasGradientSignFlipped, "gradients_predict_the_change_of_y_times_dy", "moving b by c"),
+    ("neuron", NeuronInputGradientOfTheFirstWeight, "dx_is_dy_times_w_whatever_x_is", "dL/dx = dy . w^T"),
     ("dense", DenseTransposedWeightGradient, "gradients_predict_the_change_of_y_times_dy", "shape of params['W']"),
     ("dense", DenseBiasGradientOfTheFirstRow, "adding_a_row_adds_its_dy_to_db_and_its_outer_product_to_dW",
      "sums dy over the rows); grads['b']"),
@@ -451,6 +499,7 @@ PLANTED = [  # (component, wrong implementation, the property that must fail, wo
      "a_network_inside_a_network_names_entries_index_dot_index_dot_name", "split a key at its first dot"),
     ("sequential", SequentialWithoutKeyErrors, "params_and_grads_act_as_dicts", "raised IndexError"),
     ("mse", MSESum, "loss_is_a_mean_over_the_batch", "loss of the batch repeated twice"),
+    ("mse", MSEMeanOverRowsOnly, "a_single_miss_of_r_costs_r_squared_over_N_M", "should be r^2 / (N M)"),
     ("mse", MSEWithoutTheFactor2, "a_small_step_against_the_gradient_lowers_L_by_step_times_grad_squared",
      "(ratio 1.99"),
     ("mse", MSEGradientSignFlipped, "a_small_step_against_the_gradient_lowers_L_by_step_times_grad_squared",

@@ -48,7 +48,7 @@ def test_a_failing_property_is_listed_under_the_table(monkeypatch):
 def test_an_unknown_component_is_a_one_line_usage_error():
     code, output = run_suite(["convolution"])
     assert code == 2
-    assert output.startswith("checks: unknown component 'convolution'; components are: dense, ")
+    assert output.startswith("checks: unknown component 'convolution'; components are: neuron, dense, ")
     assert "\n" not in output
 
 

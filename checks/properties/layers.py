@@ -51,18 +51,26 @@ def backward_is_linear_in_dy(subject):
         dx2, g2 = layer.backward(dy2), snapshot(layer)
         mixed = [[a * u + b * v for u, v in zip(r1, r2)] for r1, r2 in zip(dy1, dy2)]
         dx = layer.backward(mixed)
-        require_close(dx, _combine(a, dx1, b, dx2), "backward(a dy1 + b dy2) differs from a dx1 + b dx2 at dx", 1e-7)
+        require_close(dx, combine(a, dx1, b, dx2), "backward(a dy1 + b dy2) differs from a dx1 + b dx2 at dx", 1e-7)
         for name, value in layer.grads.items():
-            require_close(value, _combine(a, g1[name], b, g2[name]),
+            require_close(value, combine(a, g1[name], b, g2[name]),
                           f"backward(a dy1 + b dy2) differs from a d1 + b d2 at grads['{name}']", 1e-7)
 
     holds()
 
 
-def _combine(a, u, b, v):
+def combine(a, u, b, v):
     if isinstance(u, list):
-        return [_combine(a, p, b, q) for p, q in zip(u, v)]
+        return [combine(a, p, b, q) for p, q in zip(u, v)]
     return a * u + b * v
+
+
+def require_affine(layer, x1, x2, a):
+    """y(a x1 + (1 - a) x2) = a y(x1) + (1 - a) y(x2): what a weighted sum plus a bias does, for any a."""
+    y1, y2 = layer.forward(x1), layer.forward(x2)
+    require_close(layer.forward(combine(a, x1, 1.0 - a, x2)), combine(a, y1, 1.0 - a, y2),
+                  f"with a = {a!r}, y(a x1 + (1 - a) x2) should equal a y(x1) + (1 - a) y(x2); y", 1e-9)
+    return y1
 
 
 def permuting_the_batch_permutes_the_output(subject):

@@ -1,5 +1,6 @@
 """Invariants of MSE (specs/mse.md), on top of every loss's rules."""
 from hypothesis import given
+from hypothesis import strategies as st
 
 from checks.properties import require, require_close
 from checks.properties.losses import EVERY_LOSS
@@ -15,6 +16,25 @@ def loss_is_nonnegative(subject):
     def holds(pair):
         value = subject.make().forward(*pair)
         require(value >= 0.0, f"L = {value!r} is negative; a mean of squares cannot be")
+
+    holds()
+
+
+def a_single_miss_of_r_costs_r_squared_over_N_M(subject):
+    """With y_pred equal to y_true except one entry off by r, L = r^2 / (N M): a square, averaged over every entry."""
+
+    @given(regression_batches(), scalars(), st.data())
+    def holds(pair, r, data):
+        _, y_true = pair
+        n, m = len(y_true), len(y_true[0])
+        i, j = data.draw(st.integers(0, n - 1)), data.draw(st.integers(0, m - 1))
+        y_pred = [list(row) for row in y_true]
+        y_pred[i][j] += r
+        miss = y_pred[i][j] - y_true[i][j]  # r, as rounded by the addition
+        require_close(subject.make().forward(y_pred, y_true), miss * miss / (n * m),
+                      f"y_pred equals y_true except entry [{i}][{j}], off by {miss!r}, in a batch of {n} x {m}: L "
+                      "should be r^2 / (N M) (a sum instead of a mean, a mean over the rows only or a missing square "
+                      "gives another number); L", 1e-12)
 
     holds()
 
@@ -88,6 +108,9 @@ def a_small_step_against_the_gradient_lowers_L_by_step_times_grad_squared(subjec
     holds()
 
 
-PROPERTIES = [*EVERY_LOSS, loss_is_nonnegative, loss_and_gradient_are_zero_at_the_target,
+FORWARD_ONLY = ("loss_is_nonnegative", "a_single_miss_of_r_costs_r_squared_over_N_M")
+
+PROPERTIES = [*EVERY_LOSS, loss_is_nonnegative, a_single_miss_of_r_costs_r_squared_over_N_M,
+              loss_and_gradient_are_zero_at_the_target,
               is_symmetric_in_y_pred_and_y_true, scaling_the_residual_by_c_scales_L_by_c_squared_and_the_gradient_by_c,
               a_small_step_against_the_gradient_lowers_L_by_step_times_grad_squared]
