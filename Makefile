@@ -54,6 +54,22 @@ $(BENCH_READY): $(READY) pyproject.toml
 		|| echo "make bench: $(TORCH_CPU) could not be installed; the benchmark runs without PyTorch"
 	touch $@
 
+# make compare-torch: the 5-8-1 ReLU network trained five epochs side by side in reference and in PyTorch (float64),
+# from the same weights on the same batches; every gradient entry of every step must agree within 1e-9 (exit 1
+# otherwise, naming where it diverged). torch stays optional: the target tries the CPU build, and without torch the
+# comparison says how to install it and exits 0. COMPARE_ARGS passes options, e.g. COMPARE_ARGS=--rows=2000
+TORCH_TRIED := $(VENV)/.torch-tried
+
+$(TORCH_TRIED): $(READY)
+	@$(PY) -c 'import torch' 2>/dev/null \
+		|| $(PY) -m pip install --quiet --disable-pip-version-check '$(TORCH_CPU)' 2>/dev/null \
+		|| echo "make compare-torch: $(TORCH_CPU) could not be installed"
+	touch $@
+
+.PHONY: compare-torch
+compare-torch: $(TORCH_TRIED)
+	$(PY) -m checks.compare_torch $(COMPARE_ARGS)
+
 .PHONY: bench bench-grading
 bench: $(BENCH_READY)
 	$(PY) -m checks.bench $(BENCH_ARGS)

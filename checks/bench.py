@@ -104,6 +104,10 @@ class Reference:
         self.optimizer.step(self.model.params, self.model.grads)
         return L
 
+    def descend(self):
+        """The gradient-descent step with the gradients of the latest gradients() call (make compare-torch)."""
+        self.optimizer.step(self.model.params, self.model.grads)
+
 
 # The learner's helpers, written the way they usually are: matmul takes the
 # columns of b again for every row of a, and sums a generator of products.
@@ -238,6 +242,10 @@ class Torch:
         L.backward()
         self.optimizer.step()
         return L
+
+    def descend(self):
+        """torch.optim.SGD's step with the gradients of the latest gradients() call (make compare-torch)."""
+        self.optimizer.step()
 
 
 class TorchBare(Torch):

@@ -1,0 +1,62 @@
+"""make compare-torch: the side-by-side comparison finds every difference, and says how to get torch without it."""
+import sys
+
+import pytest
+
+from checks import bench, compare_torch
+
+ROWS = 200  # 4 batches of 64 and one of 8
+
+
+@pytest.fixture(scope="module")
+def data():
+    return bench.training_data(ROWS)
+
+
+def sides(lr_a=0.1, lr_b=0.1):
+    return bench.Reference(bench.initial_weights(), lr_a), bench.Reference(bench.initial_weights(), lr_b)
+
+
+def test_two_sides_that_compute_the_same_agree_exactly(data):
+    rows, largest, first = compare_torch.compare(*sides(), *data, epochs=2)
+    assert [r.number for r in rows] == [1, 2] and first is None
+    assert largest.size == 0.0 and all(r.ours == r.theirs for r in rows)
+    lines, code = compare_torch.verdict(largest, first, 10, 57)
+    assert code == 0 and "under 1e-9: reference and PyTorch agree" in lines[0]
+
+
+def test_a_side_that_steps_differently_diverges_at_the_second_step_and_is_named(data):
+    """Both start from the same weights, so the first gradients agree; a different lr shows from step 2 on."""
+    rows, largest, first = compare_torch.compare(*sides(0.1, 0.2), *data, epochs=1)
+    assert (first.epoch, first.step) == (1, 2) and first.size > 1e-9
+    assert first.name in compare_torch.NAMES and largest.size >= first.size
+    lines, code = compare_torch.verdict(largest, first, 4, 57)
+    assert code == 1
+    assert lines[0].startswith(f"reference and PyTorch diverged: at epoch 1, step 2, {first.name}[")
+    assert f"(reference {first.ours!r}, PyTorch {first.theirs!r})" in lines[0]
+
+
+def test_the_largest_difference_names_the_entry():
+    ours = [[[1.0, 2.0]], [0.5, 0.5], [[1.0], [3.0]], [0.0]]
+    theirs = [[[1.0, 2.0]], [0.5, 0.5], [[1.0], [3.5]], [0.0]]
+    found = compare_torch.largest_difference(ours, theirs, 3, 7)
+    assert (found.size, found.where(), found.ours, found.theirs) == (0.5, "epoch 3, step 7, 2.W[1][0]", 3.0, 3.5)
+
+
+@pytest.mark.skipif(not bench.torch_available(), reason="torch is not installed: make compare-torch installs its CPU "
+                                                        "build, make test does not need it")
+def test_reference_and_torch_agree_to_1e_9_on_a_short_run():
+    printed = []
+    assert compare_torch.main(["--rows", str(ROWS), "--epochs", "2"], out=printed.append) == 0
+    assert printed[-1].startswith("Largest gradient difference over 8 steps and 57 parameters: ")
+    assert printed[-1].endswith("under 1e-9: reference and PyTorch agree.")
+    assert "epoch    reference loss" in "\n".join(printed)
+
+
+def test_without_torch_it_says_how_to_install_it_and_exits_0(monkeypatch):
+    monkeypatch.setitem(sys.modules, "torch", None)  # import torch now raises ImportError
+    printed = []
+    assert compare_torch.main([], out=printed.append) == 0
+    text = "\n".join(printed)
+    assert text.startswith("PyTorch is not installed here") and "torch==2.13.0+cpu" in text
+    assert "make compare-torch" in text and "pip install" in text and len(text.splitlines()) <= 6
