@@ -114,6 +114,53 @@ def baseline_score(task, y_train, y_test, labels_train, labels_test):
     return cross_entropy([[1.0 - prior, prior]] * len(labels_test), labels_test)
 
 
+@dataclass
+class TrainingResult:
+    """The loss-reduction check: the training loss of the baseline model before and after one epoch."""
+
+    component: str
+    metric: str
+    before: float
+    after: float
+    message: str = ""
+
+    @property
+    def passed(self):
+        return not self.message and self.after < self.before
+
+
+def data_summary():
+    """One line on the training data the baseline models learn from: what to look at before training."""
+    (x, y), _ = bike_data()
+    low, high = min(min(row) for row in x), max(max(row) for row in x)
+    targets_seen = [row[0] for row in y]
+    return (f"{len(x)} training rows of hourly bike data in time order, {len(x[0])} features in [{low:g}, {high:g}], "
+            f"target cnt / 1000 in [{min(targets_seen):g}, {max(targets_seen):g}], mean "
+            f"{math.fsum(targets_seen) / len(targets_seen):.3f}")
+
+
+def first_epoch(component, implementation=None):
+    """Train the component's baseline model for one epoch; -> its training loss before and after."""
+    (x_train, y_train), _ = bike_data()
+    task = component.task
+    threshold = sorted(r[0] for r in y_train)[len(y_train) // 2]
+    labels = [1 if r[0] > threshold else 0 for r in y_train]
+    metric = "MSE" if task == REGRESSION else "cross-entropy"
+    try:
+        model, loss = component.model(implementation or component.reference)
+        before = score(task, model.forward(x_train), labels, y_train)
+        train(model, loss, x_train, targets(task, y_train, threshold), 1, LEARNING_RATE[task])
+        after = score(task, model.forward(x_train), labels, y_train)
+    except Exception as e:  # a broken implementation may raise anything; the result says what
+        return TrainingResult(component.name, metric, math.nan, math.nan, f"{type(e).__name__} while training: {e}")
+    if not math.isfinite(after):
+        return TrainingResult(component.name, metric, before, after, f"after one epoch the training {metric} is "
+                                                                      f"{after!r}, not a finite number: it blew up "
+                                                                      "(is a sign flipped, or the step far too "
+                                                                      "long?)")
+    return TrainingResult(component.name, metric, before, after)
+
+
 def run(component, implementation=None, epochs=EPOCHS):
     """Train the component's baseline model and compare it with the mean (or prior) baseline."""
     (x_train, y_train), (x_test, y_test) = bike_data()

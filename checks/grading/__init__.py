@@ -4,6 +4,7 @@
     python -m checks grade-all DIR [--jobs N] [--out DIR]
     python -m checks gradescope-bundle --component NAME --out autograder.zip
     python -m checks template NAME
+    python -m checks grade FILE --step N, python -m checks template --step N   (the course: steps.py)
 
 The verdict is computed where the submission cannot reach it: the submission
 runs in runner.py, a child process (process.py) that only answers calls with
@@ -13,5 +14,6 @@ them with a rubric (rubric.py), and writes the report (report.py, formats.py).
 specs/grading.md describes the rubric, the isolation and the limits.
 """
 
-GRADABLE = ("dense", "identity", "sigmoid", "tanh", "relu", "leaky_relu", "softmax", "mse", "binary_cross_entropy",
-            "softmax_cross_entropy")  # the components a submission may implement
+GRADABLE = ("neuron", "dense", "identity", "sigmoid", "tanh", "relu", "leaky_relu", "softmax", "sequential", "mse",
+            "binary_cross_entropy", "softmax_cross_entropy", "sgd")  # the components a submission may implement
+NETWORKS = ("sequential",)  # components built from layers: the child builds those from the grader's library

@@ -33,14 +33,14 @@ python3 -m pip install --quiet 'hypothesis=={hypothesis}' \\
 """
 
 RUN = """#!/usr/bin/env bash
-# Grades /autograder/submission/*.py as {component} and writes /autograder/results/results.json.
+# Grades /autograder/submission/*.py ({which}) and writes /autograder/results/results.json.
 ROOT="${{AUTOGRADER_ROOT:-/autograder}}"
 PYTHON="${{AUTOGRADER_PYTHON:-python3}}"
 RESULTS="$ROOT/results/results.json"
 mkdir -p "$ROOT/results"
 rm -f "$RESULTS"
 cd "$ROOT/source" || exit 1
-"$PYTHON" -m checks grade "$ROOT/submission" --component {component} --format gradescope \\
+"$PYTHON" -m checks grade "$ROOT/submission" {which} --format gradescope \\
   --out "$RESULTS"{rubric}
 status=$?
 if [ "$status" -gt 1 ] || [ ! -s "$RESULTS" ]; then
@@ -64,13 +64,15 @@ def files():
     return found
 
 
-def bundle(component, rubric=None):
-    """The autograder zip for component, as bytes; rubric (a dict) is shipped as rubric.json when given."""
+def bundle(component, rubric=None, step=None):
+    """The autograder zip for component (or a course step), as bytes; rubric (a dict) is shipped as rubric.json when
+    given."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
         add(z, "setup.sh", SETUP.format(hypothesis=hypothesis.__version__), executable=True)
         flag = " --rubric rubric.json" if rubric else ""
-        add(z, "run_autograder", RUN.format(component=component, rubric=flag), executable=True)
+        which = f"--step {step}" if step else f"--component {component}"
+        add(z, "run_autograder", RUN.format(which=which, rubric=flag), executable=True)
         if rubric:
             add(z, "rubric.json", json.dumps(rubric, indent=2) + "\n")
         for name, path in files():

@@ -5,9 +5,13 @@ checks found) and returns a Verdict. They reuse the project's checkers
 unchanged, since the proxies follow the protocol:
 
 - forward: the output's shape, and agreement with reference's forward on the
-  same parameters (the submission's own, copied into a reference instance);
-  for a loss, the value and the gradient;
-- gradient: checks.suite.gradient_reports, with the checker's diagnosis;
+  same parameters (drawn by the grader, written into the submission's own
+  lists and copied into a reference instance); for a loss, the value and the
+  gradient;
+- value: the same without backward (a loss's L alone), for a course step
+  taught before derivatives;
+- gradient: checks.suite.gradient_reports, with the checker's diagnosis; for
+  an optimizer, the descent check of checks/descent.py;
 - overwrite, fresh-cache, no-mutation, determinism, stability: the protocol
   rules, each from its properties (checks/properties/layers.py, losses.py)
   and from the gradient reports' probe findings with the matching code;
@@ -15,8 +19,14 @@ unchanged, since the proxies follow the protocol:
   that pin the spec's derivative at a kink (any subgradient is right there);
 - convention: those, for a course that wants the spec's convention graded
   (0 points by default);
+- training: one epoch of the baseline model on the bike data lowers the
+  training loss (checks.baseline.first_epoch);
 - baseline: checks.baseline.run with the submitted class in the model (for
   ctx.epochs epochs).
+
+Each check applies to some kinds of component (APPLIES): an optimizer has no
+forward and no protocol rules of a layer, only its descent check, its
+properties and its training.
 """
 import random
 from contextlib import contextmanager
@@ -24,8 +34,8 @@ from dataclasses import dataclass
 
 from hypothesis import settings
 
-from checks import baseline
-from checks.components import LAYER
+from checks import baseline, descent
+from checks.components import LAYER, LOSS, OPTIMIZER
 from checks.finite_differences import deep_copy, shape_of
 from checks.properties import at, mismatch, run, suite
 from checks.suite import gradient_reports
@@ -48,6 +58,18 @@ RULES = {  # check -> (its properties, the gradient checker's codes for it, the 
 RULE_PROPERTIES = {name for props, _, _, _ in RULES.values() for name in props}
 CONVENTIONS = {  # properties that pin the spec's choice at a kink, where any subgradient is a right answer
     "derivative_is_1_above_0_and_0_at_and_below_the_kink", "derivative_is_1_above_0_and_alpha_at_and_below_0"}
+IN_PROCESS_ONLY = {  # properties that ask whether the network's params are the grader's own layer lists, or how its
+    #                  params mapping answers for absent keys: the proxy's plain dicts hide both
+    "a_network_inside_a_network_names_entries_index_dot_index_dot_name", "params_and_grads_act_as_dicts"}
+LAYERS_AND_LOSSES = (LAYER, LOSS)
+APPLIES = {"forward": LAYERS_AND_LOSSES, "value": LAYERS_AND_LOSSES, "gradient": (LAYER, LOSS, OPTIMIZER),
+           **{name: LAYERS_AND_LOSSES for name in RULES}, "properties": (LAYER, LOSS, OPTIMIZER),
+           "convention": LAYERS_AND_LOSSES, "training": (LAYER, LOSS, OPTIMIZER), "baseline": (LAYER, LOSS, OPTIMIZER)}
+
+
+def applies(name, component):
+    """Whether the check name grades a component of this kind (every check, when the component is not known yet)."""
+    return component is None or component.kind in APPLIES[name]
 
 
 @dataclass
@@ -64,11 +86,12 @@ class Verdict:
 class Context:
     """The component, the implementation under test, and what the checks have found so far."""
 
-    def __init__(self, component, implementation, examples=20, epochs=1):
+    def __init__(self, component, implementation, examples=20, epochs=1, chosen=None):
         self.component, self.implementation, self.examples, self.epochs = component, implementation, examples, epochs
         self.reports = []  # GradReports of the gradient check, once it ran
+        self.chosen = chosen  # the names of the properties a course step grades; None: every one
         try:
-            self.suite = suite(component.name)
+            self.suite = [p for p in suite(component.name) if p.__name__ not in IN_PROCESS_ONLY]
         except (ImportError, AttributeError):
             self.suite = []
 
@@ -111,24 +134,36 @@ def error_text(e):
     return f"{type(e).__name__}: {e}" + (f" (line {line} of the file)" if line else "")
 
 
-def forward(ctx):
-    """Output shape and agreement with the reference on the same parameters."""
+def forward(ctx, with_backward=True):
+    """Output shape and agreement with the reference on the same parameters (a loss: its gradient too)."""
     component = ctx.component
-    agree = layer_agreement if component.kind == LAYER else loss_agreement
     for seed in SEEDS:
-        problem = agree(component, ctx.implementation, component.points(random.Random(seed)))
+        point = component.points(random.Random(seed))
+        if component.kind == LAYER:
+            problem = layer_agreement(component, ctx.implementation, point, random.Random(seed))
+        else:
+            problem = loss_agreement(component, ctx.implementation, point, with_backward)
         if problem:
             return Verdict(False, problem, reread=f"{ctx.spec}, section \"Definition\"")
-    what = "forward agrees" if component.kind == LAYER else "forward and backward agree"
+    what = "forward and backward agree" if component.kind == LOSS and with_backward else "forward agrees"
     return Verdict(True, f"{what} with the reference on {len(SEEDS)} batches, shapes included")
 
 
-def layer_agreement(component, implementation, x):
-    """None when the submitted layer's forward(x) equals the reference's with the same params, else why not."""
+def value(ctx):
+    """forward alone agrees with the reference: a layer's y, a loss's L; backward is never called."""
+    return forward(ctx, with_backward=False)
+
+
+def layer_agreement(component, implementation, x, rng):
+    """None when the submitted layer's forward(x) equals the reference's with the same params, else why not.
+
+    Both get the same params drawn from rng, written into the submitted layer's own lists (rule 2 of the
+    protocol: params are read at call time): a bias still at its initial zeros would hide a missing bias.
+    """
     try:
         layer = component.build(implementation)
         reference = component.build(component.reference)
-        problem = copy_params(layer, reference)
+        problem = copy_params(layer, reference, rng)
         if problem:
             return problem
         y = layer.forward(deep_copy(x))
@@ -137,8 +172,9 @@ def layer_agreement(component, implementation, x):
     return compare("forward(x)", y, reference.forward(deep_copy(x)), f"x of shape {shape_of(x)}")
 
 
-def copy_params(layer, reference):
-    """Give reference the submitted layer's params; a message when their names or shapes differ."""
+def copy_params(layer, reference, rng):
+    """Draw new params into the submitted layer's lists and give reference the same; a message when their names
+    or shapes differ."""
     names, expected = sorted(layer.params), sorted(reference.params)
     if names != expected:
         return f"params has the keys {names}, but the spec names them {expected}"
@@ -146,22 +182,35 @@ def copy_params(layer, reference):
         found, wanted = shape_of(layer.params[name]), shape_of(reference.params[name])
         if found != wanted:
             return f"params['{name}'] has shape {found}, but the spec gives it shape {wanted} for this layer"
+        fill(layer.params[name], rng)
         reference.params[name] = deep_copy(layer.params[name])
     return None
 
 
-def loss_agreement(component, implementation, point):
-    """None when the submitted loss gives the reference's value and gradient at point, else why not."""
+def fill(value, rng):
+    """Replace every number of a nested list, in place, by one drawn from rng in [-1, 1]."""
+    for i, v in enumerate(value):
+        if isinstance(v, list):
+            fill(v, rng)
+        else:
+            value[i] = rng.uniform(-1.0, 1.0)
+
+
+def loss_agreement(component, implementation, point, with_backward=True):
+    """None when the submitted loss gives the reference's value (and gradient) at point, else why not."""
     y_pred, y_true = point
     reference = component.build(component.reference)
     expected, expected_grad = reference.forward(deep_copy(y_pred), deep_copy(y_true)), reference.backward()
+    calls = "forward and backward" if with_backward else "forward"
     try:
         loss = component.build(implementation)
-        value = loss.forward(deep_copy(y_pred), deep_copy(y_true))
-        problem = compare("forward(y_pred, y_true)", value, expected, f"y_pred of shape {shape_of(y_pred)}")
-        return problem or compare("backward()", loss.backward(), expected_grad, f"y_pred of shape {shape_of(y_pred)}")
+        found = loss.forward(deep_copy(y_pred), deep_copy(y_true))
+        problem = compare("forward(y_pred, y_true)", found, expected, f"y_pred of shape {shape_of(y_pred)}")
+        if problem or not with_backward:
+            return problem
+        return compare("backward()", loss.backward(), expected_grad, f"y_pred of shape {shape_of(y_pred)}")
     except Exception as e:  # the submission's errors, raised here under their own names
-        return f"{error_text(e)}, when calling forward and backward with y_pred of shape {shape_of(y_pred)}"
+        return f"{error_text(e)}, when calling {calls} with y_pred of shape {shape_of(y_pred)}"
 
 
 def compare(call, got, expected, where):
@@ -178,7 +227,10 @@ def compare(call, got, expected, where):
 
 
 def gradient(ctx):
-    """The full gradient check at the component's check points, with the checker's diagnosis."""
+    """The full gradient check at the component's check points, with the checker's diagnosis; for an optimizer,
+    the descent check."""
+    if ctx.component.kind == OPTIMIZER:
+        return descends(ctx)
     ctx.reports = gradient_reports(ctx.component, ctx.implementation)
     failing = [r for r in ctx.reports if not r.passed]
     if failing:
@@ -188,6 +240,22 @@ def gradient(ctx):
                          f"{worst:.1e})")
 
 
+def descends(ctx):
+    """An optimizer's first small step lowers the loss by lr * sum(g * d), as its spec predicts (checks/descent.py)."""
+    reports = descent.descent_reports(ctx.component, ctx.implementation)
+    failing = [r for r in reports if not r.passed]
+    if failing:
+        return Verdict(False, failing[0].message())  # the message ends with the section to reread
+    worst = max(reports, key=lambda r: abs(r.ratio - 1.0))
+    return Verdict(True, f"a first step of lr = {descent.LR:g} lowered the loss as predicted at {len(reports)} points "
+                         f"(measured / predicted drop {worst.ratio:.4f} at worst)")
+
+
+def probed(reports):
+    """Whether the gradient checker's probes ran on the implementation (a report without an exception)."""
+    return any(not r.problem for r in reports)
+
+
 def rule(name):
     """The check of one protocol rule: its properties hold and the gradient probes found nothing against it."""
     properties, codes, number, sentence = RULES[name]
@@ -195,6 +263,11 @@ def rule(name):
     def check(ctx):
         reread = f"specs/protocol.md, section \"Layers\", rule {number}"
         outcomes = ctx.run_properties([p for p in ctx.suite if p.__name__ in properties])
+        if not outcomes and not probed(ctx.reports):  # the gradient checker's probes are this rule's only evidence
+            ctx.reports = gradient_reports(ctx.component, ctx.implementation)
+            if not probed(ctx.reports):
+                problem = next((r.problem for r in ctx.reports if r.problem), "the probes did not run")
+                return Verdict(False, f"rule {number} could not be checked: {problem}", reread=reread)
         found = ctx.findings(codes)
         failing = [o for o in outcomes if not o.passed]
         if failing:
@@ -211,7 +284,8 @@ def rule(name):
 
 def properties(ctx):
     """The component's own invariants; the points are split evenly over them."""
-    chosen = [p for p in ctx.suite if p.__name__ not in RULE_PROPERTIES | CONVENTIONS]
+    chosen = [p for p in ctx.suite if p.__name__ not in RULE_PROPERTIES | CONVENTIONS
+              and (ctx.chosen is None or p.__name__ in ctx.chosen)]
     outcomes = ctx.run_properties(chosen)
     failing = [o for o in outcomes if not o.passed]
     if not failing:
@@ -235,6 +309,17 @@ def convention(ctx):
     return Verdict(True, "the derivative at the kink follows the spec" if outcomes else "there is no kink")
 
 
+def training(ctx):
+    """One epoch of the baseline model on the bike data lowers the training loss: the loss-reduction check."""
+    t = baseline.first_epoch(ctx.component, ctx.implementation)
+    if t.passed:
+        return Verdict(True, f"one epoch with this {ctx.component.class_name} lowered the training {t.metric} from "
+                             f"{t.before:.4f} to {t.after:.4f}, on {baseline.data_summary()}")
+    what = t.message or (f"one epoch with this {ctx.component.class_name} took the training {t.metric} from "
+                         f"{t.before:.4f} to {t.after:.4f}; it must fall (is a sign flipped, or the step far too long?)")
+    return Verdict(False, f"{what}; the data: {baseline.data_summary()}", reread=f"{ctx.spec}, section \"Definition\"")
+
+
 def beats_the_mean(ctx):
     """A small model with the submitted class, trained on the bike data, beats predicting the mean."""
     b = baseline.run(ctx.component, ctx.implementation, ctx.epochs)
@@ -242,8 +327,9 @@ def beats_the_mean(ctx):
     if b.passed:
         return Verdict(True, f"the model with this {ctx.component.class_name} beats the mean: {scores}")
     why = b.message or f"the model must score at most {baseline.MARGIN:.0%} of the mean's {b.metric}"
-    return Verdict(False, f"{why}; {scores}", reread=f"{ctx.spec}, section \"Partial derivatives\"")
+    section = "Definition" if ctx.component.kind == OPTIMIZER else "Partial derivatives"
+    return Verdict(False, f"{why}; {scores}", reread=f"{ctx.spec}, section \"{section}\"")
 
 
-CHECKS = {"forward": forward, "gradient": gradient, **{name: rule(name) for name in RULES},
-          "properties": properties, "convention": convention, "baseline": beats_the_mean}
+CHECKS = {"forward": forward, "value": value, "gradient": gradient, **{name: rule(name) for name in RULES},
+          "properties": properties, "convention": convention, "training": training, "baseline": beats_the_mean}

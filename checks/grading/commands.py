@@ -1,5 +1,8 @@
 """The grading commands of `python -m checks`: grade, grade-all, gradescope-bundle, template.
 
+Each may name a component (--component NAME) or a step of the course
+(--step N, checks/grading/steps.py), not both.
+
 Each takes the parsed arguments and returns the exit code. A usage error
 (a missing file, an unknown component, a bad rubric or limit) raises
 UsageError with a one-line message; checks/__main__.py prints it, exit 2.
@@ -8,16 +11,24 @@ import os
 import sys
 
 from checks.grading import GRADABLE, formats, limits as limit_rules, rubric as rubrics
+from checks.grading.steps import STEPS
 
 
 class UsageError(Exception):
     """A command line that breaks a rule; one line, exit code 2."""
 
 
+def add_choice(p, required=False, component_help="the component (default: from the class name): "):
+    """--component NAME or --step N, one at most (one exactly when required)."""
+    which = p.add_mutually_exclusive_group(required=required)
+    which.add_argument("--component", choices=GRADABLE, metavar="NAME", help=component_help + ", ".join(GRADABLE))
+    which.add_argument("--step", type=int, choices=sorted(STEPS), metavar="N",
+                       help="a step of the course (specs/README.md, 1 to 12): its component and the checks it teaches")
+
+
 def add_grading_options(p):
     """The options grade and grade-all share."""
-    p.add_argument("--component", choices=GRADABLE, metavar="NAME",
-                   help="the component (default: from the class name): " + ", ".join(GRADABLE))
+    add_choice(p)
     p.add_argument("--rubric", metavar="FILE", help="a JSON file, check name -> points, over the defaults")
     p.add_argument("--timeout", type=float, default=limit_rules.Limits.total, metavar="SECONDS",
                    help="wall-clock limit per submission (default %(default)g)")
@@ -31,17 +42,18 @@ def add_grading_options(p):
                    help="training epochs of the baseline model (default %(default)d)")
 
 
-def load_rubric(path):
-    """The rubric of --rubric (the defaults without it); UsageError for a bad file."""
+def load_rubric(path, step=None):
+    """The rubric of --rubric over the defaults (a step's own rubric with --step); UsageError for a bad file."""
+    base = STEPS[step].full_rubric if step else dict(rubrics.DEFAULT)
     try:
-        return rubrics.load(path) if path else dict(rubrics.DEFAULT)
+        return rubrics.load(path, base) if path else base
     except rubrics.RubricError as e:
         raise UsageError(str(e)) from None
 
 
 def settings(args):
     """(rubric, limits) from the options; UsageError for either that breaks a rule."""
-    rubric = load_rubric(args.rubric)
+    rubric = load_rubric(args.rubric, args.step)
     limits = limit_rules.Limits(call=args.call_timeout, load=max(limit_rules.Limits.load, args.call_timeout),
                                 total=args.timeout, memory=args.memory << 20, examples=args.examples,
                                 epochs=args.epochs)
@@ -59,7 +71,7 @@ def grade(args):
     from checks.grading.grade import NotGradable, grade as grade_one
     private = (os.path.dirname(os.path.abspath(args.out)),) if args.out else ()
     try:
-        report = grade_one(args.file, args.component, rubric, limits, private)
+        report = grade_one(args.file, args.component, rubric, limits, private, STEPS.get(args.step))
     except NotGradable as e:
         raise UsageError(str(e)) from None
     content = formats.render(report, args.format)
@@ -84,7 +96,7 @@ def grade_all(args):
     if not submissions(args.folder, out):
         raise UsageError(f"{args.folder}: no submissions (.py files or subfolders) in it")
     try:
-        reports = run(args.folder, out, args.jobs, args.component, rubric, limits)
+        reports = run(args.folder, out, args.jobs, args.component, rubric, limits, step=STEPS.get(args.step))
     except OSError as e:
         raise UsageError(f"cannot write the reports to {out}: {e.strerror or e}") from None
     return 0 if all(r.passed for _, r in reports) else 1
@@ -93,18 +105,20 @@ def grade_all(args):
 def bundle(args):
     """gradescope-bundle: write the autograder zip."""
     from checks.grading.bundle import bundle as build
-    rubric = load_rubric(args.rubric)
-    data = build(args.component, rubric if args.rubric else None)
+    rubric = load_rubric(args.rubric, args.step)
+    data = build(args.component, rubric if args.rubric else None, args.step)
     write(args.out, data, binary=True)
-    print(f"wrote {args.out}: a Gradescope autograder for {args.component} ({len(data) // 1024} KiB)",
-          file=sys.stderr)
+    what = f"step {args.step}" if args.step else args.component
+    print(f"wrote {args.out}: a Gradescope autograder for {what} ({len(data) // 1024} KiB)", file=sys.stderr)
     return 0
 
 
 def template(args):
-    """template NAME: print (or write) a starter file."""
+    """template NAME or template --step N: print (or write) a starter file."""
     from checks.grading.templates import template as starter
-    content = starter(args.name)
+    if (args.name is None) == (args.step is None):
+        raise UsageError("name a component or give --step N, one of the two (e.g. template relu, template --step 1)")
+    content = starter(args.name, STEPS.get(args.step))
     if args.out:
         write(args.out, content)
     else:
@@ -135,13 +149,14 @@ def add_commands(commands):
     a.add_argument("--jobs", type=int, default=2, metavar="N", help="submissions graded at once (default 2)")
     a.add_argument("--out", metavar="DIR", help="where gradebook.csv and reports/ go (default DIR-grades)")
     add_grading_options(a)
-    b = commands.add_parser("gradescope-bundle", help="write a Gradescope autograder zip for one component")
-    b.add_argument("--component", choices=GRADABLE, metavar="NAME", required=True,
-                   help="the component to grade: " + ", ".join(GRADABLE))
+    b = commands.add_parser("gradescope-bundle", help="write a Gradescope autograder zip for one component or step")
+    add_choice(b, required=True, component_help="the component to grade: ")
     b.add_argument("--out", metavar="ZIP", required=True, help="the zip to write, e.g. autograder.zip")
     b.add_argument("--rubric", metavar="FILE", help="a JSON rubric to ship with it")
     t = commands.add_parser("template", help="print a starter file for a learner")
-    t.add_argument("name", choices=GRADABLE, metavar="NAME", help="the component: " + ", ".join(GRADABLE))
+    t.add_argument("name", nargs="?", choices=GRADABLE, metavar="NAME", help="the component: " + ", ".join(GRADABLE))
+    t.add_argument("--step", type=int, choices=sorted(STEPS), metavar="N",
+                   help="the starter file of a step of the course (specs/README.md), instead of NAME")
     t.add_argument("--out", metavar="PATH", help="write it to PATH instead of printing it")
 
 

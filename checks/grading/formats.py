@@ -35,6 +35,8 @@ def number(value):
 def text(report):
     """The report for a learner: what passed, what failed and why, and what to reread."""
     who = report.component or "no component"
+    if report.step is not None:
+        who = f"step {report.step} ({who})"
     lines = [f"{report.file}: {who}, {number(report.score)} / {number(report.max_score)} points ({report.status})",
              f"  {report.message}" if report.message else ""]
     width = max((len(c.name) for c in report.checks), default=0)

@@ -3,20 +3,23 @@
 grade(path, component=None, rubric=None, limits=None) -> Report. path is a
 .py file, or a folder whose .py files are copied together (the file that
 defines the class is the one imported). Without a component, the class name
-picks it (Dense, ReLU, SoftmaxCrossEntropy, ...; case does not matter).
-Failures of the submission never raise: they are the report's status.
+picks it (Dense, ReLU, SoftmaxCrossEntropy, ...; case does not matter). A
+course step (step=Step from steps.py) picks the component, the rubric and
+the properties that step teaches. Failures of the submission never raise:
+they are the report's status.
 """
 import ast
 import os
 import time
 
 from checks.components import COMPONENTS
-from checks.grading import GRADABLE, checklist, rubric as rubrics
+from checks.grading import GRADABLE, NETWORKS, checklist, rubric as rubrics
 from checks.grading.limits import Limits
 from checks.grading.places import places
 from checks.grading.process import Child, Gone
 from checks.grading.remote import Remote, SubmissionError
 from checks.grading.report import FAILED, PASSED, CheckResult, Report, not_run
+from checks.grading.samples import library_source
 
 CLASSES = {COMPONENTS[name].class_name: name for name in GRADABLE}
 PARSED = 1 << 20  # bytes of a file the grader parses to find its classes; larger files are only run
@@ -28,27 +31,45 @@ class NotGradable(ValueError):
     """A path or component the grader cannot take (a usage error, not a property of the submission)."""
 
 
-def grade(path, component=None, rubric=None, limits=None, private=()):
-    """Grade the submission at path; -> Report. private: more folders the submission may not read."""
+def grade(path, component=None, rubric=None, limits=None, private=(), step=None):
+    """Grade the submission at path; -> Report. private: more folders the submission may not read; step: a course
+    step, which sets the component, the default rubric and the properties graded."""
+    chosen = None
+    if step is not None:
+        component, chosen, rubric = step.component, step.properties, rubric or step.full_rubric
     if component is not None and component not in GRADABLE:
         raise NotGradable(f"unknown component '{component}'; components are: {', '.join(GRADABLE)}")
     rubric, limits, start = rubric or dict(rubrics.DEFAULT), limits or Limits(), time.monotonic()
     files, main = locate(path, component)
-    report = Report(os.path.basename(os.path.abspath(path)), component)
+    report = Report(os.path.basename(os.path.abspath(path)), component, step=step and step.number)
+    library = library_source() if network(component, files[main]) else None
     try:
-        child = Child(files, limits, places(path, private))
+        child = Child(files, limits, places(path, private), library)
     except OSError as e:  # no process could be started (out of processes, an unreadable file)
-        stop(report, rubric, [n for n in checklist.CHECKS if rubric.get(n)], "crashed",
+        stop(report, rubric, checks_for(rubric, component), "crashed",
              f"the grader could not start the submission's process: {e}")
         report.seconds = time.monotonic() - start
         return report
     try:
-        run(report, Remote(child), child.files[main], rubric, limits)
+        run(report, Remote(child), child.files[main], rubric, limits, chosen)
     finally:
         report.output = child.close()
     report.refused = list(child.refusals)
     report.seconds = time.monotonic() - start
     return report
+
+
+def checks_for(rubric, component):
+    """The checks with points in rubric that apply to the component (all of them while it is unknown)."""
+    known = COMPONENTS.get(component) if component else None
+    return [n for n in checklist.CHECKS if rubric.get(n) and checklist.applies(n, known)]
+
+
+def network(component, main):
+    """Whether the submission is a network, whose layers the child builds from the grader's library."""
+    if component is not None:
+        return component in NETWORKS
+    return any(COMPONENTS[n].class_name.lower() in top_classes(main) for n in NETWORKS)
 
 
 def locate(path, component):
@@ -77,9 +98,10 @@ def top_classes(path):
     return [name.lower() for name in names]
 
 
-def run(report, remote, file, rubric, limits):
-    """Load the file, pick the class, and run every check that has points; fills report."""
-    names = [n for n in checklist.CHECKS if rubric.get(n)]
+def run(report, remote, file, rubric, limits, chosen=None):
+    """Load the file, pick the class, and run every check that has points; fills report. chosen: the properties
+    a course step grades (None: all)."""
+    names = checks_for(rubric, report.component)
     try:
         classes, defined = remote.load(file)
     except SubmissionError as e:
@@ -89,15 +111,13 @@ def run(report, remote, file, rubric, limits):
     class_name, component, note = pick(classes, defined, report.component)
     if class_name is None:
         return stop(report, rubric, names, "missing-class", note)
-    report.component = component
+    report.component, names = component, checks_for(rubric, component)
     ctx = checklist.Context(COMPONENTS[component], remote.implementation(class_name, COMPONENTS[component].kind),
-                            limits.examples, limits.epochs)
+                            limits.examples, limits.epochs, chosen)
     for i, name in enumerate(names):
         raised_before = remote.not_implemented_raised
         try:
             verdict = checklist.CHECKS[name](ctx)
-            if not verdict.passed and remote.not_implemented_raised > raised_before:
-                verdict = unfinished(verdict, remote)
         except Gone as gone:
             report.status, report.message = gone.status, gone.message
             report.checks.append(CheckResult(name, FAILED, 0, rubric[name], gone.message))
@@ -105,6 +125,8 @@ def run(report, remote, file, rubric, limits):
             return None
         except Exception as e:  # a value the checkers could not take; the check fails, the grader goes on
             verdict = checklist.Verdict(False, f"the check could not finish: {checklist.error_text(e)}")
+        if not verdict.passed and remote.not_implemented_raised > raised_before:
+            verdict = unfinished(verdict, remote)
         report.checks.append(result(name, verdict, rubric[name]))
     report.message = summary(report, remote, note)
     return None

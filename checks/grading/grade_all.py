@@ -19,7 +19,7 @@ from concurrent.futures.process import BrokenProcessPool
 
 from checks import baseline
 from checks.grading import formats
-from checks.grading.grade import NotGradable, grade
+from checks.grading.grade import NotGradable, checks_for, grade
 from checks.grading.rubric import DEFAULT
 from checks.grading.report import Report, not_run
 
@@ -38,9 +38,9 @@ def submissions(folder, out=None):
 
 def grade_one(task):
     """Worker: grade one submission; -> (name, Report). Never raises for a submission's sake."""
-    name, path, component, rubric, limits, private = task
+    name, path, component, rubric, limits, private, step = task
     try:
-        return name, grade(path, component, rubric, limits, private)
+        return name, grade(path, component, rubric, limits, private, step)
     except NotGradable as e:  # an empty folder
         return name, failed(name, component, rubric, "missing-class", str(e))
     except Exception as e:  # the grader itself failed: recorded as crashed, and the batch goes on
@@ -49,7 +49,7 @@ def grade_one(task):
 
 def failed(name, component, rubric, status, message):
     report = Report(name, component, status, message)
-    report.checks = not_run(rubric, [n for n in rubric if rubric[n]], message)
+    report.checks = not_run(rubric, checks_for(rubric, component), message)
     return report
 
 
@@ -74,12 +74,14 @@ def run_pool(tasks, jobs):
                                           "the grader's worker process died while grading this submission"))
 
 
-def grade_all(folder, out, jobs=2, component=None, rubric=None, limits=None, log=sys.stderr):
-    """Grade every submission in folder into out; -> [(name, Report)] sorted by name."""
+def grade_all(folder, out, jobs=2, component=None, rubric=None, limits=None, log=sys.stderr, step=None):
+    """Grade every submission in folder into out (as component, or as a course step); -> [(name, Report)] sorted by
+    name."""
     found = submissions(folder, out)
-    rubric = rubric or dict(DEFAULT)
+    rubric = rubric or (step.full_rubric if step else dict(DEFAULT))
+    component = step.component if step else component
     private = (os.path.abspath(folder), os.path.abspath(out))
-    tasks = [(name, path, component, rubric, limits, private) for name, path in found]
+    tasks = [(name, path, component, rubric, limits, private, step) for name, path in found]
     baseline.bike_data()  # loaded once, before the workers fork
     reports, start = [], time.monotonic()
     for i, (_, (name, report)) in enumerate(run_pool(tasks, jobs), start=1):
@@ -109,6 +111,8 @@ def cell(value):
 def gradebook(reports, rubric):
     """The gradebook as CSV text: one row per submission."""
     names = [n for n in rubric if rubric[n]]
+    if len({report.component for _, report in reports}) == 1:
+        names = checks_for(rubric, reports[0][1].component)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["submission", "component", "status", *names, "total", "max_score", "message"])

@@ -1,7 +1,8 @@
 """The child process that runs a submission: started isolated, limited in time and memory, killed as a group.
 
-Child(files, limits, places) copies the submission into a fresh sandbox
-directory and starts checks/grading/runner.py there with `python -I` (no
+Child(files, limits, places, library=None) copies the submission (and the
+source of the grader's library of layers, when a network is graded) into a
+fresh sandbox directory and starts checks/grading/runner.py there with `python -I` (no
 PYTHONPATH, no user site, no script directory on sys.path), a new session
 (its own process group), no inherited file descriptors but its two pipes,
 and a minimal environment. request() sends one JSON line and waits for the
@@ -25,7 +26,7 @@ import threading
 import time
 
 from checks.grading import wire
-from checks.grading.runner import SANDBOX_PREFIX
+from checks.grading.runner import LIBRARY, SANDBOX_PREFIX
 
 RUNNER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "runner.py")
 CHUNK = 1 << 16
@@ -79,11 +80,12 @@ class Drain(threading.Thread):
 class Child:
     """One isolated child process serving one submission."""
 
-    def __init__(self, files, limits, places):
+    def __init__(self, files, limits, places, library=None):
         self.limits, self.gone, self.refusals, self.counter = limits, None, [], 0
         self.sandbox = tempfile.mkdtemp(prefix=SANDBOX_PREFIX)
         try:
             self.files = copy_in(files, os.path.join(self.sandbox, "submission"))
+            self.library = write_library(library, os.path.join(self.sandbox, "library")) if library else None
             self.proc, self.request_w, self.response_r = start(self.sandbox, limits, places)
         except BaseException:
             shutil.rmtree(self.sandbox, ignore_errors=True)
@@ -290,6 +292,15 @@ def start(sandbox, limits, places):
 def environment(sandbox):
     """The child's whole environment: a search path, a UTF-8 locale, and its sandbox as home and temp."""
     return {"PATH": os.defpath, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "HOME": sandbox, "TMPDIR": sandbox}
+
+
+def write_library(source, folder):
+    """Write the grader's library of layers (source text) into folder; -> its path, which the child runs."""
+    os.makedirs(folder)
+    path = os.path.join(folder, f"{LIBRARY}.py")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(source)
+    return path
 
 
 def copy_in(files, folder):

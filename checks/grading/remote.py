@@ -17,6 +17,15 @@ nested lists, so the existing checks run on it unchanged:
   and an exception in the submission is raised here under its own type name.
 
 A RemoteLoss does the same for forward(y_pred, y_true) and backward().
+
+A RemoteOptimizer sends step(params, grads) with the caller's dicts and
+edits them here as the child's step edited its copies: entries and rows the
+child replaced are replaced here too, so the in-place rule can be checked;
+setting its lr sets the child's before the next step.
+
+Layers given to a constructor (a network's layers) cross as descriptions,
+{"layer", "args", "params"}: the child builds them from the grader's library
+of layers (checks/grading/samples.py) with exactly these params.
 """
 from checks.finite_differences import deep_copy
 from checks.grading import wire
@@ -50,7 +59,8 @@ class Remote:
 
     def load(self, path):
         """Import the file in the child; -> (names of its classes, those it defines itself). Raises on an error."""
-        value = self.request("load", "importing the file", timeout=self.child.limits.load, file=path)
+        library = {"library": self.child.library} if self.child.library else {}
+        value = self.request("load", "importing the file", timeout=self.child.limits.load, file=path, **library)
         try:
             names = [wire.field(value, key, list, "the answer to load") for key in ("classes", "defined")]
         except wire.ProtocolError as e:
@@ -82,14 +92,37 @@ class Implementation:
         self.remote, self.__name__, self.kind = remote, class_name, kind
 
     def __call__(self, *args):
-        value = self.remote.request("construct", "the constructor", **{"class": self.__name__, "args": list(args)})
+        sent = [described(a) for a in args]
+        value = self.remote.request("construct", "the constructor", **{"class": self.__name__, "args": sent})
         try:
             handle = wire.field(value, "handle", int, "the answer to construct")
+            if self.kind == "optimizer":
+                return RemoteOptimizer(self.remote, handle, self.__name__, args[0] if args else None)
             proxy = (RemoteLoss if self.kind == "loss" else RemoteLayer)(self.remote, handle, self.__name__)
             proxy.refresh(value)
         except wire.ProtocolError as e:
             raise self.remote.broken(e)
         return proxy
+
+
+LAYER_ARGUMENTS = {  # the positional constructor arguments of a library layer, read off a layer of the grader
+    "Dense": lambda layer: [len(layer.params["W"]), len(layer.params["W"][0])],
+    "LeakyReLU": lambda layer: [layer.alpha],
+}
+
+
+def described(value):
+    """A constructor argument as it crosses to the child: a layer becomes {"layer", "args", "params"}."""
+    if isinstance(value, list):
+        return [described(v) for v in value]
+    if isinstance(value, (RemoteObject, RemoteOptimizer)):
+        raise TypeError(f"a submitted {value._class} cannot be given to a constructor: the child builds a "
+                        "network's layers from the grader's library")
+    if hasattr(value, "params") and hasattr(value, "forward"):
+        name = type(value).__name__
+        arguments = LAYER_ARGUMENTS.get(name, lambda layer: [])(value)
+        return {"layer": name, "args": arguments, "params": {n: deep_copy(p) for n, p in value.params.items()}}
+    return value
 
 
 class RemoteObject:
@@ -215,6 +248,56 @@ class RemoteLoss(RemoteObject):
 
     def backward(self):
         return self._call("backward", [])
+
+
+class RemoteOptimizer:
+    """An optimizer in the child: step(params, grads) edits params here as the child's step edited its copy."""
+
+    def __init__(self, remote, handle, class_name, lr):
+        self._remote, self._handle, self._class = remote, handle, class_name
+        self._lr, self._lr_set = lr, False
+
+    @property
+    def lr(self):
+        return self._lr
+
+    @lr.setter
+    def lr(self, value):
+        """A schedule sets lr between steps; the child's optimizer gets it with the next step."""
+        self._lr, self._lr_set = value, True
+
+    def step(self, params, grads):
+        names = list(params)
+        attributes = {"lr": self._lr} if self._lr_set else {}
+        value = self._remote.request("step", "step", handle=self._handle, attributes=attributes,
+                                     params={n: params[n] for n in names}, grads={n: grads[n] for n in grads})
+        self._lr_set = False
+        try:
+            found = wire.entries(wire.field(value, "params", dict, "the answer to step"), "params", finite=False)
+            changed = wire.entries(value.get("grads"), "grads", finite=False)
+        except wire.ProtocolError as e:
+            raise self._remote.broken(e)
+        replaced = value.get("replaced") if isinstance(value.get("replaced"), list) else []
+        rows = value.get("rows") if isinstance(value.get("rows"), dict) else {}
+        take(params, found, replaced, rows)
+        if changed is not None:
+            take(grads, changed, [], {})
+
+
+def take(entries, found, replaced, rows):
+    """Make the dict (or mapping) entries hold found, replacing the entries and rows the child replaced."""
+    for name in [n for n in list(entries) if n not in found]:
+        del entries[name]
+    for name, value in found.items():
+        current = entries[name] if name in entries else None
+        if name in replaced or not isinstance(current, list) or not isinstance(value, list):
+            entries[name] = value
+            continue
+        fresh = rows.get(name) if isinstance(rows.get(name), list) else []
+        for i in fresh:
+            if isinstance(i, int) and 0 <= i < min(len(current), len(value)):
+                current[i] = value[i]
+        mirror(current, value)
 
 
 def mirror(local, value):

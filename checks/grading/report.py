@@ -2,9 +2,10 @@
 
 Report.to_json() is the JSON report:
 {"component", "score", "max_score", "status", "message", "checks": [{"name",
-"status", "score", "max_score", "message", "diagnosis"}]}, plus "output" (the
-start of what the submission printed) and "refused" (what the sandbox
-refused) when there is any.
+"status", "score", "max_score", "message", "diagnosis"}]}, plus "step" (the
+course step, when one was graded), "output" (the start of what the
+submission printed) and "refused" (what the sandbox refused) when there is
+any.
 
 Submission statuses: graded, syntax-error, import-error, missing-class,
 timeout, memory-limit, crashed. Check statuses: passed, failed, not-run.
@@ -44,6 +45,7 @@ class Report:
     output: str = ""
     refused: list = field(default_factory=list)
     seconds: float = 0.0
+    step: int = None  # the course step graded (specs/README.md), or None
 
     @property
     def score(self):
@@ -60,6 +62,8 @@ class Report:
     def to_json(self):
         out = {"component": self.component, "score": self.score, "max_score": self.max_score,
                "status": self.status, "message": self.message, "checks": [c.to_json() for c in self.checks]}
+        if self.step is not None:
+            out["step"] = self.step
         if self.output:
             out["output"] = self.output
         if self.refused:

@@ -11,7 +11,8 @@ import math
 
 DEFAULT = {  # in the order the checks run and reports list them
     "forward": 2,  # output shape, and agreement with the reference's forward on the same parameters
-    "gradient": 4,  # the full gradient check with its diagnosis
+    "value": 0,  # forward alone, backward never called (a loss's L): for a course step before derivatives
+    "gradient": 4,  # the full gradient check with its diagnosis; for an optimizer, the descent check
     "overwrite": 1,  # protocol rule 1: backward overwrites grads, never adds to them
     "fresh-cache": 1,  # backward uses the latest forward, not an older cache
     "no-mutation": 1,  # protocol rule 3: arguments are not modified
@@ -19,6 +20,7 @@ DEFAULT = {  # in the order the checks run and reports list them
     "stability": 1,  # protocol rule 5: finite at inputs of magnitude 1e4
     "properties": 2,  # the component's own invariants (split evenly over its properties)
     "convention": 0,  # the spec's derivative at a kink (ReLU'(0) = 0); not graded unless a rubric gives it points
+    "training": 0,  # one epoch of training on the bike data lowers the training loss (the loss-reduction check)
     "baseline": 2,  # a small model with the component beats predicting the mean
 }
 
@@ -27,8 +29,8 @@ class RubricError(ValueError):
     """A rubric that breaks a rule; the message is one line."""
 
 
-def load(path):
-    """The rubric in the JSON file at path, merged over the defaults."""
+def load(path, base=None):
+    """The rubric in the JSON file at path, merged over base (default: the defaults)."""
     try:
         with open(path, encoding="utf-8") as f:
             data = json.load(f)
@@ -36,14 +38,14 @@ def load(path):
         raise RubricError(f"rubric {path}: cannot be read ({e.strerror or e})") from None
     except ValueError as e:
         raise RubricError(f"rubric {path}: not valid JSON ({e})") from None
-    return merge(data, f"rubric {path}")
+    return merge(data, f"rubric {path}", base)
 
 
-def merge(data, source="rubric"):
-    """data (check name -> points) over the defaults; RubricError names the first rule it breaks."""
+def merge(data, source="rubric", base=None):
+    """data (check name -> points) over base (default: the defaults); RubricError names the first rule it breaks."""
     if not isinstance(data, dict):
         raise RubricError(f"{source}: must be a JSON object mapping check names to points, e.g. {{\"gradient\": 5}}")
-    rubric = dict(DEFAULT)
+    rubric = dict(DEFAULT if base is None else base)
     for name, points in data.items():
         if name not in DEFAULT:
             raise RubricError(f"{source}: unknown check '{name}'; checks are: {', '.join(DEFAULT)}")

@@ -17,6 +17,11 @@ runner keeps its own copy of the builtins and binds the JSON encoder and
 os.write before the submission runs, so patching those does not reach the
 answers. The child computes no verdict: the grader compares the numbers it
 gets back.
+
+A graded network (Sequential) is built from layers the grader describes,
+{"layer", "args", "params"}: they come from the grader's library of layers,
+a file in the sandbox that the load request names, never from the project.
+An optimizer answers "step" requests on plain dicts of params and grads.
 """
 import builtins
 import os
@@ -34,6 +39,7 @@ MAX_DEPTH = 8  # nesting of lists in a value sent back
 MESSAGE = 300  # characters kept of an exception message
 RESERVE = 4 << 20  # bytes freed on MemoryError, so the answer can still be written
 SANDBOX_PREFIX = "nn-grade-"  # every sandbox directory is named so; a child may read none but its own
+LIBRARY = "network_layers"  # the module name of the grader's library of layers, when a network is graded
 GUARD = os.path.join(os.path.dirname(os.path.abspath(__file__)), "guard.py")
 
 
@@ -196,15 +202,29 @@ class State:
 
     def __init__(self):
         self.module, self.file, self.objects, self.kept, self.next = None, None, {}, {}, 1
+        self.library = None  # the grader's library of layers, when the load request names one
         self.refusals, self.refusal_types, self.reserve = [], (), None
 
 
 STATE = State()
 
 
+def load_library(path):
+    """Run the grader's library of layers (a file in the sandbox) as its own module, before the submission."""
+    with open(path, "rb") as f:
+        source = f.read()
+    module = types.ModuleType(LIBRARY)
+    module.__file__ = path
+    exec(compile(source, path, "exec", dont_inherit=True), module.__dict__)
+    sys.modules[LIBRARY] = module
+    STATE.library = module
+
+
 def load(request):
     """Compile and run the submission file as the module "submission"; -> the names of its classes (all, and
     those it defines itself)."""
+    if request.get("library"):
+        load_library(request["library"])
     path = request["file"]
     with open(path, "rb") as f:
         source = f.read()
@@ -225,10 +245,25 @@ def construct(request):
     cls = getattr(STATE.module, request["class"], None)
     if not isinstance(cls, type):
         raise LookupError(f"the file defines no class {request['class']}")
-    obj = cls(*request["args"])
+    obj = cls(*[built(a) for a in request["args"]])
     handle, STATE.next = STATE.next, STATE.next + 1
     STATE.objects[handle] = obj
     return {"handle": handle, **entries(obj, ("params", "grads"))}
+
+
+def built(value):
+    """A constructor argument: a layer description {"layer", "args", "params"} becomes a layer of the library."""
+    if type(value) is list:
+        return [built(v) for v in value]
+    if type(value) is not dict:
+        return value
+    cls = getattr(STATE.library, value["layer"], None) if STATE.library is not None else None
+    if not isinstance(cls, type):
+        raise LookupError(f"the grader's library of layers has no {value['layer']}")
+    layer = cls(*value["args"])
+    for name, entry in value["params"].items():
+        layer.params[name] = entry
+    return layer
 
 
 def entries(obj, names):
@@ -298,6 +333,25 @@ def call(request):
     return out
 
 
+def step(request):
+    """Call an optimizer's step(params, grads) on plain dicts: report params after it, the entries and rows it
+    replaced instead of editing them in place, and grads if it changed them."""
+    obj = STATE.objects[request["handle"]]
+    for name, value in (request.get("attributes") or {}).items():
+        setattr(obj, name, value)  # lr, which a schedule sets between steps
+    params, grads = request["params"], request["grads"]
+    lists = {name: (p, list(p)) for name, p in params.items()}
+    grads_before = {name: duplicate(g) for name, g in grads.items()}
+    obj.step(params, grads)
+    out = {"params": plain_entries(params, "params")}
+    out["replaced"] = [n for n, (p, _) in lists.items() if n in params and params[n] is not p]
+    out["rows"] = {n: [i for i, (a, b) in enumerate(zip(p, rows)) if type(b) is list and a is not b]
+                   for n, (p, rows) in lists.items() if n in params and params[n] is p}
+    if list(grads) != list(grads_before) or not all(unchanged(grads[n], g) for n, g in grads_before.items()):
+        out["grads"] = plain_entries(grads, "grads")
+    return out
+
+
 def changes(args, before):
     """{index: the argument now} for every argument that differs from its copy taken before the call."""
     return {str(i): plain(a, f"argument {i}") for i, (a, b) in enumerate(zip(args, before)) if not unchanged(a, b)}
@@ -332,7 +386,7 @@ def aliases(result, args):
     return {"rows": shared} if shared else None
 
 
-OPS = {"load": load, "construct": construct, "call": call}
+OPS = {"load": load, "construct": construct, "call": call, "step": step}
 
 
 def answer(request):

@@ -11,6 +11,7 @@ import zipfile
 import pytest
 
 from checks.__main__ import main
+from checks.components import COMPONENTS
 from checks.grading import GRADABLE
 from checks.grading.templates import template
 from checks.grading.samples import write
@@ -54,7 +55,7 @@ def bad_rubric(tmp_path, text):
     (["grade", "{relu}", "--timeout", "0"], "the total timeout must be a positive number of seconds, got 0.0"),
     (["grade", "{relu}", "--examples", "0"], "the number of property examples must be at least 1, got 0"),
     (["grade", "{relu}", "--rubric", "missing.json"], "rubric missing.json: cannot be read"),
-    (["grade", "{relu}", "--rubric", "{unknown}"], "unknown check 'gradients'; checks are: forward, gradient"),
+    (["grade", "{relu}", "--rubric", "{unknown}"], "unknown check 'gradients'; checks are: forward, value, gradient"),
     (["grade", "{relu}", "--rubric", "{negative}"], "points for 'gradient' must be a number >= 0, got -1"),
     (["grade", "{relu}", "--rubric", "{not_json}"], "not valid JSON"),
     (["grade", "{relu}", "--rubric", "{a_list}"], "must be a JSON object mapping check names to points"),
@@ -62,7 +63,7 @@ def bad_rubric(tmp_path, text):
     (["grade-all", "nope"], "nope: no such folder"),
     (["grade-all", "{empty}"], "no submissions (.py files or subfolders) in it"),
     (["grade-all", "{empty}", "--jobs", "0"], "--jobs must be at least 1, got 0"),
-    (["gradescope-bundle", "--out", "a.zip"], "the following arguments are required: --component"),
+    (["gradescope-bundle", "--out", "a.zip"], "one of the arguments --component --step is required"),
     (["template", "relux"], "invalid choice: 'relux'"),
     (["bogus"], "invalid choice: 'bogus'"),
 ])
@@ -155,7 +156,8 @@ def test_a_fake_result_file_never_replaces_the_report(tmp_path, quick_rubric):
 def test_every_template_is_a_python_file_with_the_formulas(name):
     text = template(name)
     compile(text, f"{name}.py", "exec")
-    assert "raise NotImplementedError" in text and "Partial derivatives" in text and f"specs/{name}.md" in text
+    formulas = "def step(" if COMPONENTS[name].kind == "optimizer" else "Partial derivatives"
+    assert "raise NotImplementedError" in text and formulas in text and f"specs/{name}.md" in text
 
 
 def test_the_template_grades_0_with_a_friendly_message_and_filled_in_gets_full_marks(tmp_path, quick_rubric):

@@ -17,7 +17,7 @@ def test_a_rubric_overrides_the_defaults_it_names():
 
 
 @pytest.mark.parametrize("data, message", [
-    ({"gradients": 1}, "rubric: unknown check 'gradients'; checks are: forward, gradient,"),
+    ({"gradients": 1}, "rubric: unknown check 'gradients'; checks are: forward, value, gradient,"),
     ({"gradient": -1}, "rubric: points for 'gradient' must be a number >= 0, got -1"),
     ({"gradient": "4"}, "rubric: points for 'gradient' must be a number >= 0, got \"4\""),
     ({"gradient": True}, "rubric: points for 'gradient' must be a number >= 0, got true"),
