@@ -3,6 +3,11 @@ VENV := .venv
 PY := $(VENV)/bin/python
 READY := $(VENV)/.ready
 
+# Python's bytecode cache lives in .venv/pycache, never in the source tree: the tests start many Python
+# processes, and on a machine that sets PYTHONDONTWRITEBYTECODE each would compile every module again.
+export PYTHONPYCACHEPREFIX := $(CURDIR)/$(VENV)/pycache
+export PYTHONDONTWRITEBYTECODE :=
+
 .PHONY: check test train clean mutation
 
 # The first command on a fresh machine creates .venv and installs what the checks need.

@@ -16,7 +16,7 @@ from checks.grading.samples import write
 from checks.grading.steps import STEPS
 from tests import course_solutions
 
-LIMITS = Limits(call=10, total=120, examples=5)
+LIMITS = Limits(call=10, total=120, examples=3)
 
 NEURON_WITHOUT_BIAS = '''
 class Wrong(PredictingNeuron):
