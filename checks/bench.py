@@ -20,7 +20,6 @@ Timings use time.perf_counter: one warm-up epoch, then the median of several
 repeats, taken in turns so that a busy moment of the machine hits every
 implementation alike. Run as `python -m checks.bench` (see --help).
 """
-import argparse
 import os
 import platform
 import statistics
@@ -30,6 +29,7 @@ import time
 import warnings
 
 import reference
+from checks.cli import Parser
 from checks.gradcheck import check_layer
 from reference.bike_sharing import chronological_split, load
 
@@ -366,7 +366,7 @@ def verdict(met):
 
 
 def arguments(argv):
-    p = argparse.ArgumentParser(prog="python -m checks.bench", description=__doc__.splitlines()[0])
+    p = Parser(prog="python -m checks.bench", description=__doc__.splitlines()[0])
     p.add_argument("--repeats", type=int, default=REPEATS, help=f"timed repeats after the warm-up (default {REPEATS})")
     p.add_argument("--rows", type=int, default=None, help="train on the first ROWS rows only (a quick run)")
     p.add_argument("--no-growth", action="store_true", help="skip the table of hidden and batch sizes")

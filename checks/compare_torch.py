@@ -13,12 +13,12 @@ torch is an optional extra: without it the run says how to install it and
 exits 0, since nothing is wrong with the project. The two sides are the
 classes of checks/bench.py. Run as `python -m checks.compare_torch` (--help).
 """
-import argparse
 import random
 import sys
 from dataclasses import dataclass
 
 from checks import bench
+from checks.cli import Parser
 from reference.minibatches import minibatches
 
 TOLERANCE = 1e-9
@@ -120,7 +120,7 @@ def verdict(largest, first, steps, parameters, tolerance=TOLERANCE):
 
 
 def arguments(argv):
-    p = argparse.ArgumentParser(prog="python -m checks.compare_torch", description=__doc__.splitlines()[0])
+    p = Parser(prog="python -m checks.compare_torch", description=__doc__.splitlines()[0])
     p.add_argument("--epochs", type=int, default=EPOCHS, help=f"epochs to train (default {EPOCHS})")
     p.add_argument("--rows", type=int, default=None, help="train on the first ROWS training rows only (a quick run)")
     p.add_argument("--lr", type=float, default=bench.LR, help=f"learning rate (default {bench.LR})")

@@ -21,7 +21,6 @@ The gate fails when
 - a mutant got no verdict (suspicious, skipped, not checked, segfault).
 It prints a table per component and writes the same as JSON.
 """
-import argparse
 import ast
 import difflib
 import json
@@ -31,6 +30,8 @@ import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from checks.cli import Parser
 
 ROOT = Path(__file__).resolve().parent.parent
 HELPERS = ("tensor", "parameters", "minibatches")  # the numeric helpers the components compute with
@@ -361,7 +362,7 @@ def mutmut_results(root):
 
 
 def main(argv=None, out=print):
-    parser = argparse.ArgumentParser(prog="python -m checks.mutation", description=__doc__.splitlines()[0])
+    parser = Parser(prog="python -m checks.mutation", description=__doc__.splitlines()[0])
     parser.add_argument("--results", help="a saved `mutmut results --all true` (default: run it)")
     parser.add_argument("--root", default=str(ROOT), help="the project root (holding reference/ and mutants/)")
     parser.add_argument("--explained", help=f"the reviewed file (default: ROOT/{EXPLAINED_FILE})")

@@ -6,13 +6,13 @@ submissions with two kinds of wrong ones, made from the reference's source.
 
     python -m checks.grading.speed [--count 100] [--jobs 2] [COMPONENT ...]
 """
-import argparse
 import os
 import subprocess
 import sys
 import tempfile
 import time
 
+from checks.cli import Parser
 from checks.grading.grade import grade
 from checks.grading.samples import reference_source, write
 
@@ -54,12 +54,25 @@ def course(component, folder, count, jobs):
     return time.perf_counter() - start, done.returncode
 
 
-def main(argv=None, out=print):
-    p = argparse.ArgumentParser(prog="python -m checks.grading.speed")
-    p.add_argument("components", nargs="*", default=sorted(BUGS), choices=sorted(BUGS), metavar="COMPONENT")
+def arguments(argv):
+    """The command line; a broken rule ends the run in one line, exit 2."""
+    p = Parser(prog="python -m checks.grading.speed")
+    p.add_argument("components", nargs="*", metavar="COMPONENT",
+                   help=f"components to time (default: {', '.join(sorted(BUGS))})")
     p.add_argument("--count", type=int, default=100)
     p.add_argument("--jobs", type=int, default=2)
     args = p.parse_args(argv)
+    if args.count < 1 or args.jobs < 1:
+        p.error("--count and --jobs must be positive whole numbers")
+    unknown = [c for c in args.components if c not in BUGS]
+    if unknown:
+        p.error(f"no timing sample for '{unknown[0]}'; components: {', '.join(sorted(BUGS))}")
+    args.components = args.components or sorted(BUGS)
+    return args
+
+
+def main(argv=None, out=print):
+    args = arguments(argv)
     out(f"Grading with the default settings on {os.cpu_count()} cores; courses of {args.count} with --jobs {args.jobs}.")
     for component in args.components:
         with tempfile.TemporaryDirectory() as folder:
