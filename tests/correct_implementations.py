@@ -4,7 +4,8 @@ They use explicit loops instead of the tensor helpers, other conventions at
 kinks (ReLU'(0) = 1 or 1/2, LeakyReLU'(0) = 1), another cache (the input where
 reference keeps the output, or the reverse), other constructor argument names,
 and other ways of writing the same derivative. Each names the component it
-implements; CORRECT lists them all.
+implements and its kind, "correct" (tests/grading/gallery.py lists them too);
+CORRECT lists them all.
 """
 import math
 import random
@@ -13,7 +14,7 @@ import random
 class LoopDense:
     """y = x W + b with explicit loops; dx is built from the rows of W: dx[n][d] = sum_m dy[n][m] W[d][m]."""
 
-    component = "dense"
+    component, kind = "dense", "correct"
 
     def __init__(self, inputs, outputs, seed=0):
         rng = random.Random(seed)
@@ -51,7 +52,7 @@ class LoopDense:
 class ColumnDense:
     """y = x W + b, caching the columns of x (x^T) and reading W column by column through zip."""
 
-    component = "dense"
+    component, kind = "dense", "correct"
 
     def __init__(self, n_in, n_out, seed=0):
         rng = random.Random(seed + 17)
@@ -74,7 +75,7 @@ class ColumnDense:
 class ReLUOneAtZero:
     """max(x, 0) with ReLU'(0) = 1 (the test is x >= 0)."""
 
-    component = "relu"
+    component, kind = "relu", "correct"
 
     def __init__(self):
         self.params, self.grads = {}, {}
@@ -90,7 +91,7 @@ class ReLUOneAtZero:
 class ReLUHalfAtZero:
     """max(x, 0) with ReLU'(0) = 1/2, the midpoint of the subgradients."""
 
-    component = "relu"
+    component, kind = "relu", "correct"
 
     def __init__(self):
         self.params, self.grads = {}, {}
@@ -107,7 +108,7 @@ class ReLUHalfAtZero:
 class ReLUFromOutput:
     """max(x, 0), keeping a mask of the output (y > 0) instead of the input."""
 
-    component = "relu"
+    component, kind = "relu", "correct"
 
     def __init__(self):
         self.params, self.grads = {}, {}
@@ -124,7 +125,7 @@ class ReLUFromOutput:
 class LeakyReLUOneAtZero:
     """x if x >= 0 else slope x, with LeakyReLU'(0) = 1; the constructor argument is called slope."""
 
-    component = "leaky_relu"
+    component, kind = "leaky_relu", "correct"
 
     def __init__(self, slope=0.01):
         self.slope = slope
@@ -147,7 +148,7 @@ def logistic(v):
 class SigmoidKeepsInput:
     """The sigmoid, keeping x and recomputing sigma(x) in backward."""
 
-    component = "sigmoid"
+    component, kind = "sigmoid", "correct"
 
     def __init__(self):
         self.params, self.grads = {}, {}
@@ -166,7 +167,7 @@ class SigmoidKeepsInput:
 class TanhFromExp:
     """tanh(x) = sign(x) (1 - exp(-2|x|)) / (1 + exp(-2|x|)), keeping x."""
 
-    component = "tanh"
+    component, kind = "tanh", "correct"
 
     def __init__(self):
         self.params, self.grads = {}, {}
@@ -187,7 +188,7 @@ class TanhFromExp:
 class SoftmaxJacobian:
     """Row softmax; backward builds each row's Jacobian J_jk = y_j ([j = k] - y_k) and multiplies dy into it."""
 
-    component = "softmax"
+    component, kind = "softmax", "correct"
 
     def __init__(self):
         self.params, self.grads = {}, {}
@@ -213,7 +214,7 @@ class SoftmaxJacobian:
 class MSELoops:
     """Mean squared error with explicit loops, keeping copies of p and t."""
 
-    component = "mse"
+    component, kind = "mse", "correct"
 
     def forward(self, y_pred, y_true):
         self.p = [list(row) for row in y_pred]
@@ -233,7 +234,7 @@ class MSELoops:
 class BCEClipped:
     """Binary cross-entropy on p clipped to [EPS, 1 - EPS] in forward and backward alike (no clamp on the log)."""
 
-    component = "binary_cross_entropy"
+    component, kind = "binary_cross_entropy", "correct"
     EPS = 1e-12
 
     def forward(self, y_pred, y_true):
@@ -251,7 +252,7 @@ class BCEClipped:
 class SCELogSoftmax:
     """Softmax cross-entropy through log-softmax: L = -mean_n log_softmax(z_n)[c_n]; keeps the logits."""
 
-    component = "softmax_cross_entropy"
+    component, kind = "softmax_cross_entropy", "correct"
 
     @staticmethod
     def log_softmax(z):
@@ -276,7 +277,7 @@ class SCELogSoftmax:
 class IdentityByMap:
     """y = x, copied with map; backward passes dy through, copied the same way."""
 
-    component = "identity"
+    component, kind = "identity", "correct"
 
     def __init__(self):
         self.params, self.grads = {}, {}

@@ -4,11 +4,26 @@ A submission runs in a child process that cannot import reference, so a
 class from tests/planted.py (which subclasses reference's classes) becomes a
 file holding the reference modules it needs, the gallery's source with its
 reference imports removed, and `Dense = DenseSignFlip`: the component's class
-name bound to the class under test.
+name bound to the class under test. A class from tests/grading/gallery.py
+also gets the source of tests/correct_implementations.py, which the gallery
+lists.
 """
+import ast
 import inspect
 
 from checks.grading.samples import reference_source, without_reference_imports
+from tests import correct_implementations
+
+WITH_REFERENCE = ("tests.planted", "tests.grading.gallery")  # modules whose classes subclass reference's
+
+
+def without_tests_imports(source):
+    """source with every `from tests... import ...` statement removed: the child has no tests package."""
+    lines = source.splitlines()
+    for node in reversed(ast.parse(source).body):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("tests"):
+            del lines[node.lineno - 1:node.end_lineno]
+    return "\n".join(lines) + "\n"
 
 
 def standalone(cls, class_name):
@@ -17,5 +32,8 @@ def standalone(cls, class_name):
     if module.__name__.startswith("reference"):
         return reference_source() + f"\n{class_name} = {cls.__name__}\n"
     source = without_reference_imports(inspect.getsource(module))
-    prefix = reference_source() + "\n\n" if module.__name__ == "tests.planted" else ""
+    prefix = reference_source() + "\n\n" if module.__name__ in WITH_REFERENCE else ""
+    if module.__name__ == "tests.grading.gallery":
+        prefix += inspect.getsource(correct_implementations) + "\n\n"
+        source = without_tests_imports(source)
     return prefix + source + f"\n{class_name} = {cls.__name__}\n"
