@@ -917,7 +917,8 @@ class SCENoShift(SoftmaxCrossEntropy):
     def forward(self, y_pred, y_true):
         self.labels = list(y_true)
         self.p = [softmax_row(z) for z in y_pred]
-        return math.fsum(math.log(math.fsum(math.exp(v) for v in z)) - z[c] for z, c in zip(y_pred, y_true)) / len(y_pred)
+        total = math.fsum(math.log(math.fsum(math.exp(v) for v in z)) - z[c] for z, c in zip(y_pred, y_true))
+        return total / len(y_pred)
 
 
 class SCEJittered(JittersLoss, SoftmaxCrossEntropy):

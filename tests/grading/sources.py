@@ -9,7 +9,9 @@ also gets the source of tests/correct_implementations.py, which the gallery
 lists.
 """
 import ast
+import functools
 import inspect
+import sys
 
 from checks.grading.samples import reference_source, without_reference_imports
 from tests import correct_implementations
@@ -28,12 +30,18 @@ def without_tests_imports(source):
 
 def standalone(cls, class_name):
     """A submission file's text: cls (from reference/ or tests/) bound to class_name, with no import of reference."""
-    module = inspect.getmodule(cls)
-    if module.__name__.startswith("reference"):
-        return reference_source() + f"\n{class_name} = {cls.__name__}\n"
-    source = without_reference_imports(inspect.getsource(module))
-    prefix = reference_source() + "\n\n" if module.__name__ in WITH_REFERENCE else ""
-    if module.__name__ == "tests.grading.gallery":
+    return module_text(inspect.getmodule(cls).__name__) + f"\n{class_name} = {cls.__name__}\n"
+
+
+@functools.lru_cache(maxsize=None)
+def module_text(name):
+    """The text of a module's submission files before the binding line: what the child needs of reference, then
+    the module's source (once per module: every class of a module shares it)."""
+    if name.startswith("reference"):
+        return reference_source()
+    source = without_reference_imports(inspect.getsource(sys.modules[name]))
+    prefix = reference_source() + "\n\n" if name in WITH_REFERENCE else ""
+    if name == "tests.grading.gallery":
         prefix += inspect.getsource(correct_implementations) + "\n\n"
         source = without_tests_imports(source)
-    return prefix + source + f"\n{class_name} = {cls.__name__}\n"
+    return prefix + source

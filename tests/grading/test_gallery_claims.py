@@ -10,7 +10,7 @@ import random
 
 import pytest
 
-from checks.components import COMPONENTS, LAYER, LOSS, OPTIMIZER, gradient_points
+from checks.components import COMPONENTS, LOSS, OPTIMIZER, gradient_points
 from checks.descent import descent_reports
 from checks.finite_differences import deep_copy
 from checks.grading.checklist import CONVENTIONS, RULES, examples
@@ -22,7 +22,8 @@ from tests.grading.gallery import GALLERY, REUSED_CORRECT
 from tests.grading.sources import standalone
 
 AGREEMENT = 1e-7  # relative tolerance of "the same numbers as the reference", as the grader's forward check
-EXAMPLES = 4  # hypothesis examples per property: enough to break each rule, few enough to stay fast
+RULE_EXAMPLES = 4  # hypothesis examples per rule property: enough to break each rule
+EXAMPLES = 2  # per property of a correct entry, which test_correct_implementations and the grader run at length
 KINDS = {"trivial", "identity", "constant", "consistent-wrong", "garbage-backward", "one-rule", "shape-special-cased",
          "correct"}
 EVERY_COMPONENT = ("trivial", "consistent-wrong", "garbage-backward", "one-rule", "correct")
@@ -105,24 +106,23 @@ def gradient_passes(cls):
     return all(r.passed for r in gradient_reports(component, cls))
 
 
-def failing_properties(cls, names=None):
+def failing_properties(cls, names=None, count=EXAMPLES):
     """The names of the component's properties that fail for cls (only those in names, if given)."""
     component = component_of(cls)
     chosen = [p for p in suite(cls.component) if names is None or p.__name__ in names]
-    with examples(EXAMPLES):
+    with examples(count):
         return {o.name for o in (run(p, component.subject(cls)) for p in chosen) if not o.passed}
 
 
 def parameter_set(seed=0):
-    """Named parameters (a non-square matrix and a vector) and three steps of gradients for an optimizer."""
+    """Named parameters (a non-square matrix W (2, 3) and a vector b (3,)) and three steps of their gradients."""
     rng = random.Random(seed)
-    params = {"0.W": [[rng.gauss(0.0, 1.0) for _ in range(3)] for _ in range(2)], "0.b": [rng.gauss(0.0, 1.0)] * 3}
-    steps = [{name: deep_copy(p) for name, p in params.items()} for _ in range(3)]
-    for grads in steps:
-        for p in grads.values():
-            for row in (p if isinstance(p[0], list) else [p]):
-                row[:] = [rng.uniform(-2.0, 2.0) for _ in row]
-    return params, steps
+
+    def drawn():
+        return {"0.W": [[rng.uniform(-2.0, 2.0) for _ in range(3)] for _ in range(2)],
+                "0.b": [rng.uniform(-2.0, 2.0) for _ in range(3)]}
+
+    return drawn(), [drawn() for _ in range(3)]
 
 
 def moves_of(implementation):
@@ -133,6 +133,7 @@ def moves_of(implementation):
 
 @of_kind("trivial")
 def test_trivial_entries_give_only_zeros(cls):
+    """y = 0 (L = 0) with the spec's shape, dx = 0 and every grad 0; an optimizer's step moves nothing."""
     if component_of(cls).kind == OPTIMIZER:
         assert all_zero(moves_of(cls)), "a step moved the parameters"
         return
@@ -152,6 +153,7 @@ def zeros_like(value):
 
 @of_kind("identity")
 def test_identity_entries_pass_x_and_dy_through(cls):
+    """forward(x) = x and backward(dy) = dy."""
     for point in gradient_points(component_of(cls)):
         obj = build(cls)
         assert obj.forward(deep_copy(point)) == point
@@ -161,6 +163,7 @@ def test_identity_entries_pass_x_and_dy_through(cls):
 
 @of_kind("constant")
 def test_constant_entries_ignore_the_input(cls):
+    """Two inputs on which the spec differs give the same output."""
     for point in gradient_points(component_of(cls)):
         if component_of(cls).kind == LOSS:
             y_pred, y_true = point
@@ -175,6 +178,8 @@ def test_constant_entries_ignore_the_input(cls):
 
 @of_kind("consistent-wrong")
 def test_consistent_wrong_entries_miss_the_spec_but_fit_their_own_forward(cls):
+    """forward differs from the spec, yet backward matches finite differences of that forward; an optimizer moves
+    otherwise than the spec and fails the descent check."""
     if component_of(cls).kind == OPTIMIZER:
         assert not agrees(moves_of(cls), moves_of(component_of(cls).reference))
         assert not gradient_passes(cls), "the descent check passes"
@@ -185,6 +190,7 @@ def test_consistent_wrong_entries_miss_the_spec_but_fit_their_own_forward(cls):
 
 @of_kind("garbage-backward")
 def test_garbage_backward_entries_have_the_spec_forward_and_fail_the_gradient_check(cls):
+    """forward is the spec's and the gradient check fails; an optimizer's random step fails the descent check."""
     if component_of(cls).kind == OPTIMIZER:
         assert not agrees(moves_of(cls), moves_of(component_of(cls).reference))
     else:
@@ -194,11 +200,12 @@ def test_garbage_backward_entries_have_the_spec_forward_and_fail_the_gradient_ch
 
 @of_kind("one-rule")
 def test_one_rule_entries_are_right_on_a_fresh_instance_and_break_their_rule(cls):
+    """A fresh instance's forward and backward are the spec's, and a property of the named rule fails."""
     component = component_of(cls)
     if component.kind == OPTIMIZER:
         assert cls.rule == "in-place"
         assert agrees(moves_of(cls), moves_of(component.reference)), "the update differs from the spec"
-        assert failing_properties(cls, {"step_edits_params_in_place_and_nothing_else"})
+        assert failing_properties(cls, {"step_edits_params_in_place_and_nothing_else"}, RULE_EXAMPLES)
         return
     for seed, point in enumerate(gradient_points(component)):
         obj = with_drawn_params(build(cls), seed)
@@ -208,7 +215,7 @@ def test_one_rule_entries_are_right_on_a_fresh_instance_and_break_their_rule(cls
         assert agrees(backward_of(obj, cls, y), backward_of(twin, cls, expected_y)), f"backward differs at {seed}"
     names = set(RULES[cls.rule][0]) & {p.__name__ for p in suite(cls.component)}
     assert names, f"{cls.component} has no property for the rule {cls.rule}"
-    assert failing_properties(cls, names), f"the {cls.rule} properties all hold"
+    assert failing_properties(cls, names, RULE_EXAMPLES), f"the {cls.rule} properties all hold"
 
 
 def shapes(name):
@@ -238,6 +245,7 @@ def agrees_at(cls, make, shape, seed=0):
 
 @of_kind("shape-special-cased")
 def test_shape_special_cased_entries_are_right_only_at_the_old_shapes(cls):
+    """The spec's numbers at the shapes the fixed checks used, other numbers at a new non-square shape."""
     seen, (make_other, other) = shapes(cls.component)
     for make, shape in seen:
         assert agrees_at(cls, make, shape), f"differs from the spec at the shape {shape}"
@@ -246,6 +254,7 @@ def test_shape_special_cased_entries_are_right_only_at_the_old_shapes(cls):
 
 @of_kind("correct")
 def test_correct_entries_pass_the_gradient_check_and_every_property(cls):
+    """The spec's forward (or moves), a passing gradient (or descent) check, every property but a kink convention."""
     if component_of(cls).kind == OPTIMIZER:
         assert agrees(moves_of(cls), moves_of(component_of(cls).reference))
     else:
@@ -255,6 +264,8 @@ def test_correct_entries_pass_the_gradient_check_and_every_property(cls):
 
 
 def test_every_component_has_every_kind_that_applies_to_it():
+    """trivial, consistent-wrong, garbage-backward, one-rule and correct everywhere; identity or constant and
+    shape-special-cased where they make sense."""
     found = {(c.component, c.kind) for c in GALLERY}
     wanted = {(name, kind) for name in [*WITH_DEGENERATE, "sequential", "sgd", "momentum", "adam"]
               for kind in EVERY_COMPONENT}
@@ -265,6 +276,7 @@ def test_every_component_has_every_kind_that_applies_to_it():
 
 
 def test_every_entry_names_a_gradable_component_a_kind_and_its_bug():
+    """component, kind (and rule) are known names, and each gallery class says its bug in one line."""
     for cls in GALLERY:
         assert cls.component in COMPONENTS and cls.kind in KINDS, cls.__name__
         assert cls.__doc__ and "\n" not in cls.__doc__.strip() or cls in REUSED_CORRECT, cls.__name__
@@ -275,7 +287,10 @@ def test_every_entry_names_a_gradable_component_a_kind_and_its_bug():
 
 @functools.lru_cache(maxsize=None)
 def executed(source):
-    """The names a submission's source defines, run as the child runs it: without reference or tests."""
+    """The names a submission's source defines, run as the child runs it; the source imports nothing of the project."""
+    imported = [n.module if isinstance(n, ast.ImportFrom) else n.names[0].name
+                for n in ast.walk(ast.parse(source)) if isinstance(n, (ast.Import, ast.ImportFrom))]
+    assert not [m for m in imported if m.split(".")[0] in ("reference", "tests", "checks")], imported
     namespace = {"__name__": "submission"}
     exec(compile(source, "submission.py", "exec"), namespace)
     return namespace
@@ -283,12 +298,10 @@ def executed(source):
 
 @pytest.mark.parametrize("cls", GALLERY, ids=lambda c: c.__name__)
 def test_every_entry_becomes_a_standalone_submission(cls):
+    """standalone(cls, class_name) runs without the project and binds class_name to cls."""
     class_name = component_of(cls).class_name
     text, binding = standalone(cls, class_name), f"\n{class_name} = {cls.__name__}\n"
     assert text.endswith(binding)
     namespace = dict(executed(text[:-len(binding)]))
     exec(compile(binding, f"{class_name.lower()}.py", "exec"), namespace)
     assert namespace[class_name].__name__ == cls.__name__
-    imported = [n.module if isinstance(n, ast.ImportFrom) else n.names[0].name
-                for n in ast.walk(ast.parse(text)) if isinstance(n, (ast.Import, ast.ImportFrom))]
-    assert not [m for m in imported if m.split(".")[0] in ("reference", "tests", "checks")], imported
