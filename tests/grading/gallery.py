@@ -8,6 +8,14 @@ random backward), "one-rule" (right maths with one rule of specs/protocol.md
 broken, named by `rule` as the grader's check names it), "shape-special-cased"
 (right only at the shapes the fixed checks used) and "correct". GALLERY lists
 them all, with the classes of tests/correct_implementations.py reused here.
+
+A class overrides only what is wrong in the reference class it subclasses;
+the mixins below carry a bug shared by several components. It is one module,
+as tests/planted.py is, because a submission file (tests/grading/sources.py)
+holds a whole module. The reference modules such a file carries
+(checks/grading/samples.REFERENCE_MODULES) have no Momentum or Adam, so
+MomentumLoops and AdamLoops are written out and the other optimizers of
+those components subclass them.
 """
 import math
 import random
