@@ -118,8 +118,9 @@ def test_the_starter_file_gets_0_and_says_not_implemented_yet(number, tmp_path, 
     report = grade(write(str(tmp_path), f"{step.component}.py", text), step=step, limits=LIMITS)
     assert report.status == "graded" and report.score == 0 and report.max_score == points(step)
     assert report.message.startswith("not implemented yet: ") and f"specs/{step.component}.md" in report.message
-    assert {c.message.split(":")[0] for c in report.checks} == {"not implemented yet"}, \
-        [c.message for c in report.checks]
+    for check in report.checks:  # a check that depends on an unfinished one says so instead of running
+        assert check.message.startswith("not implemented yet") or check.message.endswith("(not implemented yet)"), \
+            [c.message for c in report.checks]
 
 
 def test_a_step_1_starter_asks_for_forward_only_and_says_when_backward_comes(capsys):

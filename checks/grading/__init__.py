@@ -15,5 +15,5 @@ specs/grading.md describes the rubric, the isolation and the limits.
 """
 
 GRADABLE = ("neuron", "dense", "identity", "sigmoid", "tanh", "relu", "leaky_relu", "softmax", "sequential", "mse",
-            "binary_cross_entropy", "softmax_cross_entropy", "sgd")  # the components a submission may implement
+            "binary_cross_entropy", "softmax_cross_entropy", "sgd", "momentum", "adam")  # the components a submission may implement
 NETWORKS = ("sequential",)  # components built from layers: the child builds those from the grader's library

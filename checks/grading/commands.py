@@ -40,6 +40,9 @@ def add_grading_options(p):
                    help="hypothesis examples per property (default %(default)d)")
     p.add_argument("--epochs", type=int, default=limit_rules.Limits.epochs, metavar="N",
                    help="training epochs of the baseline model (default %(default)d)")
+    p.add_argument("--seed", type=int, metavar="N",
+                   help="draw the checks' shapes and arguments from N (default: a new seed per grading, shown "
+                        "in the report; the same seed gives the same grade)")
 
 
 def load_rubric(path, step=None):
@@ -60,6 +63,8 @@ def settings(args):
     problem = limit_rules.check(limits)
     if problem:
         raise UsageError(problem)
+    if args.seed is not None and args.seed < 0:
+        raise UsageError(f"--seed must be a whole number >= 0, got {args.seed}")
     return rubric, limits
 
 
@@ -71,7 +76,7 @@ def grade(args):
     from checks.grading.grade import NotGradable, grade as grade_one
     private = (os.path.dirname(os.path.abspath(args.out)),) if args.out else ()
     try:
-        report = grade_one(args.file, args.component, rubric, limits, private, STEPS.get(args.step))
+        report = grade_one(args.file, args.component, rubric, limits, private, STEPS.get(args.step), args.seed)
     except NotGradable as e:
         raise UsageError(str(e)) from None
     content = formats.render(report, args.format)
@@ -96,7 +101,8 @@ def grade_all(args):
     if not submissions(args.folder, out):
         raise UsageError(f"{args.folder}: no submissions (.py files or subfolders) in it")
     try:
-        reports = run(args.folder, out, args.jobs, args.component, rubric, limits, step=STEPS.get(args.step))
+        reports = run(args.folder, out, args.jobs, args.component, rubric, limits, step=STEPS.get(args.step),
+                      seed=args.seed)
     except OSError as e:
         raise UsageError(f"cannot write the reports to {out}: {e.strerror or e}") from None
     return 0 if all(r.passed for _, r in reports) else 1

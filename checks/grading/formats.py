@@ -38,7 +38,7 @@ def text(report):
     if report.step is not None:
         who = f"step {report.step} ({who})"
     lines = [f"{report.file}: {who}, {number(report.score)} / {number(report.max_score)} points ({report.status})",
-             f"  {report.message}" if report.message else ""]
+             f"  {report.message}" if report.message else "", drawn(report), degenerate(report)]
     width = max((len(c.name) for c in report.checks), default=0)
     for c in report.checks:
         lines.append(f"  {MARK[c.status]}  {c.name.ljust(width)}  {number(c.score)}/{number(c.max_score)}"
@@ -53,6 +53,18 @@ def text(report):
         lines.append("  What the submission printed (never read as a result):")
         lines += ["    | " + line for line in shown(report.output).splitlines()[:20]]
     return "\n".join(line for line in lines if line) + "\n"
+
+
+def drawn(report):
+    """The line that lets anyone reproduce the grading: its seed and what the checks drew from it."""
+    if report.seed is None:
+        return ""
+    what = f": {'; '.join(report.variants)}" if report.variants else ""
+    return f"  Seed {report.seed} (--seed {report.seed} grades again with the same draw){what}"
+
+
+def degenerate(report):
+    return f"  Degenerate: {', '.join(report.degenerate)}." if report.degenerate else ""
 
 
 def shown(output):
@@ -73,7 +85,8 @@ def gradescope(report):
               "status": "passed" if c.status == PASSED else "failed",
               "output": c.message + (f"\nReread {c.reread}." if c.reread else "")}
              for i, c in enumerate(report.checks, start=1)]
-    output = f"{report.status}: {report.message}"
+    output = "\n".join(line.strip() for line in [f"{report.status}: {report.message}", drawn(report),
+                                                  degenerate(report)] if line)
     if report.output:
         output += "\n\nWhat your code printed (never read as a result):\n" + shown(report.output)
     results = {"score": report.score, "execution_time": round(report.seconds, 2), "output": output,

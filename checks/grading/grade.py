@@ -1,24 +1,30 @@
 """Grade one submission: find its class, run it in an isolated child, run the checks on proxies, score them.
 
-grade(path, component=None, rubric=None, limits=None) -> Report. path is a
+grade(path, component=None, rubric=None, limits=None, seed=None) -> Report. path is a
 .py file, or a folder whose .py files are copied together (the file that
 defines the class is the one imported). Without a component, the class name
 picks it (Dense, ReLU, SoftmaxCrossEntropy, ...; case does not matter). A
 course step (step=Step from steps.py) picks the component, the rubric and
-the properties that step teaches. Failures of the submission never raise:
-they are the report's status.
+the properties that step teaches. The seed draws the shapes and constructor
+arguments the checks use (checks/grading/draws.py); without one, a grading
+draws its own, and the report records it: the same seed gives the same
+grade. Failures of the submission never raise: they are the report's status.
+isolated=False imports the file in this process (local.py): for tests and
+notebooks, where isolation is not the point.
 """
 import ast
 import os
+import random
 import time
 
 from checks.components import COMPONENTS
 from checks.grading import GRADABLE, NETWORKS, checklist, rubric as rubrics
 from checks.grading.limits import Limits
+from checks.grading.local import Local
 from checks.grading.places import places
 from checks.grading.process import Child, Gone
 from checks.grading.remote import Remote, SubmissionError
-from checks.grading.report import FAILED, PASSED, CheckResult, Report, not_run
+from checks.grading.report import FAILED, NOT_RUN, PASSED, CheckResult, Report, not_run
 from checks.grading.samples import library_source
 
 CLASSES = {COMPONENTS[name].class_name: name for name in GRADABLE}
@@ -31,17 +37,22 @@ class NotGradable(ValueError):
     """A path or component the grader cannot take (a usage error, not a property of the submission)."""
 
 
-def grade(path, component=None, rubric=None, limits=None, private=(), step=None):
+def grade(path, component=None, rubric=None, limits=None, private=(), step=None, seed=None, isolated=True):
     """Grade the submission at path; -> Report. private: more folders the submission may not read; step: a course
-    step, which sets the component, the default rubric and the properties graded."""
+    step, which sets the component, the default rubric and the properties graded; seed: what the checks draw."""
     chosen = None
     if step is not None:
         component, chosen, rubric = step.component, step.properties, rubric or step.full_rubric
     if component is not None and component not in GRADABLE:
         raise NotGradable(f"unknown component '{component}'; components are: {', '.join(GRADABLE)}")
     rubric, limits, start = rubric or dict(rubrics.DEFAULT), limits or Limits(), time.monotonic()
+    seed = new_seed() if seed is None else seed
     files, main = locate(path, component)
-    report = Report(os.path.basename(os.path.abspath(path)), component, step=step and step.number)
+    report = Report(os.path.basename(os.path.abspath(path)), component, step=step and step.number, seed=seed)
+    if not isolated:
+        run(report, Local(), files[main], rubric, limits, chosen)
+        report.seconds = time.monotonic() - start
+        return report
     library = library_source() if network(component, files[main]) else None
     try:
         child = Child(files, limits, places(path, private), library)
@@ -57,6 +68,11 @@ def grade(path, component=None, rubric=None, limits=None, private=(), step=None)
     report.refused = list(child.refusals)
     report.seconds = time.monotonic() - start
     return report
+
+
+def new_seed():
+    """A fresh seed for a grading that was given none (six digits, easy to pass back as --seed)."""
+    return random.SystemRandom().randrange(100000, 1000000)
 
 
 def checks_for(rubric, component):
@@ -113,8 +129,14 @@ def run(report, remote, file, rubric, limits, chosen=None):
         return stop(report, rubric, names, "missing-class", note)
     report.component, names = component, checks_for(rubric, component)
     ctx = checklist.Context(COMPONENTS[component], remote.implementation(class_name, COMPONENTS[component].kind),
-                            limits.examples, limits.epochs, chosen)
+                            limits.examples, limits.epochs, chosen, report.seed)
+    report.variants = [v.described for v in ctx.variants]
+    verdicts = {}
     for i, name in enumerate(names):
+        why = checklist.not_counted(name, verdicts, ctx.component)
+        if why:
+            report.checks.append(CheckResult(name, NOT_RUN, 0, rubric[name], why))
+            continue
         raised_before = remote.not_implemented_raised
         try:
             verdict = checklist.CHECKS[name](ctx)
@@ -127,7 +149,9 @@ def run(report, remote, file, rubric, limits, chosen=None):
             verdict = checklist.Verdict(False, f"the check could not finish: {checklist.error_text(e)}")
         if not verdict.passed and remote.not_implemented_raised > raised_before:
             verdict = unfinished(verdict, remote)
+        verdicts[name] = verdict
         report.checks.append(result(name, verdict, rubric[name]))
+    report.degenerate = list(dict.fromkeys(ctx.degenerate))
     report.message = summary(report, remote, note)
     return None
 
@@ -174,6 +198,10 @@ def pick(classes, defined, component):
         wanted = COMPONENTS[component].class_name
         if wanted.lower() in lower:
             return lower[wanted.lower()], component, ""
+        other = CLASSES.get(next((c for c in CLASSES if len(defined) == 1 and c.lower() == defined[0].lower()), ""))
+        if other:
+            return None, component, (f"the file defines {defined[0]}, the class of {other}, but {component} is "
+                                     f"graded here, whose class is {wanted}: is it the right file?")
         if len(defined) == 1:
             return defined[0], component, f"graded class {defined[0]} as {wanted}"
         return None, component, f"the file defines no class {wanted} ({listing}); name the class {wanted}"

@@ -38,9 +38,9 @@ def submissions(folder, out=None):
 
 def grade_one(task):
     """Worker: grade one submission; -> (name, Report). Never raises for a submission's sake."""
-    name, path, component, rubric, limits, private, step = task
+    name, path, component, rubric, limits, private, step, seed = task
     try:
-        return name, grade(path, component, rubric, limits, private, step)
+        return name, grade(path, component, rubric, limits, private, step, seed)
     except NotGradable as e:  # an empty folder
         return name, failed(name, component, rubric, "missing-class", str(e))
     except Exception as e:  # the grader itself failed: recorded as crashed, and the batch goes on
@@ -74,14 +74,14 @@ def run_pool(tasks, jobs):
                                           "the grader's worker process died while grading this submission"))
 
 
-def grade_all(folder, out, jobs=2, component=None, rubric=None, limits=None, log=sys.stderr, step=None):
+def grade_all(folder, out, jobs=2, component=None, rubric=None, limits=None, log=sys.stderr, step=None, seed=None):
     """Grade every submission in folder into out (as component, or as a course step); -> [(name, Report)] sorted by
-    name."""
+    name. seed: the same draw for every submission (default: each grading draws its own; the gradebook shows it)."""
     found = submissions(folder, out)
     rubric = rubric or (step.full_rubric if step else dict(DEFAULT))
     component = step.component if step else component
     private = (os.path.abspath(folder), os.path.abspath(out))
-    tasks = [(name, path, component, rubric, limits, private, step) for name, path in found]
+    tasks = [(name, path, component, rubric, limits, private, step, seed) for name, path in found]
     baseline.bike_data()  # loaded once, before the workers fork
     reports, start = [], time.monotonic()
     for i, (_, (name, report)) in enumerate(run_pool(tasks, jobs), start=1):
@@ -115,10 +115,10 @@ def gradebook(reports, rubric):
         names = checks_for(rubric, reports[0][1].component)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["submission", "component", "status", *names, "total", "max_score", "message"])
+    writer.writerow(["submission", "component", "status", *names, "total", "max_score", "seed", "message"])
     for name, report in reports:
         points = {c.name: c.score for c in report.checks}
         writer.writerow([cell(name), report.component or "", report.status,
                          *[f"{points.get(n, 0):g}" for n in names], f"{report.score:g}",
-                         f"{report.max_score:g}", cell(report.message)])
+                         f"{report.max_score:g}", "" if report.seed is None else report.seed, cell(report.message)])
     return buffer.getvalue()

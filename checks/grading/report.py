@@ -46,6 +46,9 @@ class Report:
     refused: list = field(default_factory=list)
     seconds: float = 0.0
     step: int = None  # the course step graded (specs/README.md), or None
+    seed: int = None  # what the checks drew their shapes and arguments from: --seed reproduces the grading
+    variants: list = field(default_factory=list)  # the drawn variants, e.g. "Dense(4, 6) on x (5, 4)"
+    degenerate: list = field(default_factory=list)  # "identity", "constant output", "all-zero gradient"
 
     @property
     def score(self):
@@ -64,6 +67,10 @@ class Report:
                "status": self.status, "message": self.message, "checks": [c.to_json() for c in self.checks]}
         if self.step is not None:
             out["step"] = self.step
+        if self.seed is not None:
+            out["seed"], out["variants"] = self.seed, list(self.variants)
+        if self.degenerate:
+            out["degenerate"] = list(self.degenerate)
         if self.output:
             out["output"] = self.output
         if self.refused:

@@ -12,7 +12,8 @@ import math
 DEFAULT = {  # in the order the checks run and reports list them
     "forward": 2,  # output shape, and agreement with the reference's forward on the same parameters
     "value": 0,  # forward alone, backward never called (a loss's L): for a course step before derivatives
-    "gradient": 4,  # the full gradient check with its diagnosis; for an optimizer, the descent check
+    "gradient": 4,  # backward against finite differences of the spec's forward, diagnosed; an optimizer: descent
+    "consistency": 0,  # backward against finite differences of the submission's own forward (reported, not scored)
     "overwrite": 1,  # protocol rule 1: backward overwrites grads, never adds to them
     "fresh-cache": 1,  # backward uses the latest forward, not an older cache
     "no-mutation": 1,  # protocol rule 3: arguments are not modified

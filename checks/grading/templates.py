@@ -21,6 +21,12 @@ CONSTRUCTORS = {  # component -> (constructor arguments, body lines, or None: th
     "leaky_relu": ("alpha=0.01", ["self.alpha = alpha  # the slope for x <= 0: a fixed number, not a parameter",
                                   "self.params = {}", "self.grads = {}"]),
     "sgd": ("lr", ["self.lr = lr  # read at every step: a learning-rate schedule may change it between steps"]),
+    "momentum": ("lr, beta=0.9", ["self.lr = lr  # read at every step: a learning-rate schedule may change it",
+                                  "self.beta = beta", "self.velocity = {}  # name -> v, created at its first step"]),
+    "adam": ("lr, beta1=0.9, beta2=0.999, eps=1e-8",
+             ["self.lr = lr  # read at every step: a learning-rate schedule may change it",
+              "self.beta1, self.beta2, self.eps = beta1, beta2, eps",
+              "self.m, self.v, self.t = {}, {}, {}  # by name: first and second moments, and the step count"]),
 }
 EMPTY = ["self.params = {}  # no parameters: params and grads stay empty dicts", "self.grads = {}"]
 INIT_DOCS = {  # the docstring of a constructor the learner writes

@@ -6,6 +6,7 @@ and raises PropertyFailure with a message for a student when the rule breaks.
 checks/properties/<component>.py lists a component's properties in PROPERTIES.
 """
 import importlib
+import re
 import math
 from dataclasses import dataclass
 from typing import Callable
@@ -121,8 +122,19 @@ def run(prop, subject):
 
 
 def _with_example(message, error):
-    """Append hypothesis's shrunk falsifying example, when there is one."""
-    notes = [n for n in getattr(error, "__notes__", []) if n.startswith(("Falsifying example", "Failing test case"))]
-    if notes:
-        message += " | " + " ".join(" ".join(notes[0].split()).split())
+    """Append hypothesis's falsifying example (shrunk, when the profile shrinks) in plain words."""
+    notes = [" ".join(n.split()) for n in getattr(error, "__notes__", [])]
+    example = next((n for n in notes if n.startswith(("Falsifying example", "Failing test case"))), None)
+    if example:
+        message += " | failing input: " + plain(example)
+        drawn = [n.split(":", 1)[1].strip() for n in notes if re.match(r"Draw \d+:", n)]
+        message += "".join(f"; then drawn: {d}" for d in drawn[:3])
     return message
+
+
+def plain(example):
+    """hypothesis's "Falsifying example: holds(x=[[0.0]], data=data(...), )" as "x = [[0.0]]"."""
+    text = re.sub(r"^[^:]*: \w+\(\s*", "", example)
+    text = re.sub(r"\s*\bdata=data\(\.\.\.\),?", "", text)
+    text = re.sub(r",?\s*\)$", "", text.strip())
+    return re.sub(r"(^|, )(\w+)=", r"\1\2 = ", text.strip().rstrip(","))

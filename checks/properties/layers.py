@@ -143,7 +143,7 @@ def backward_uses_the_latest_forward(subject):
 
 
 def same_call_same_numbers(subject):
-    """Two instances built the same way give the same outputs and gradients, call after call."""
+    """Two instances built the same way give the same outputs and gradients (dx and grads), call after call."""
 
     @given(subject.inputs, st.data())
     def holds(x, data):
@@ -153,6 +153,9 @@ def same_call_same_numbers(subject):
         require_close(first.forward(x), y, "the same forward(x) twice gave different y", 0.0)
         dy = upstream(data.draw, y)
         require_close(second.backward(dy), first.backward(dy), "two identically built instances disagree on dx", 0.0)
+        for name in first.params:
+            require_close(second.grads[name], first.grads[name],
+                          f"two identically built instances disagree on grads['{name}']", 0.0)
 
     holds()
 

@@ -1,14 +1,19 @@
-"""Every planted bug of tests/planted.py, submitted as a file, is caught with its diagnosis in the gradient check.
+"""Every planted bug of tests/planted.py, submitted as a file, is caught by the check that owns it, with its diagnosis.
 
-The submission runs in the grader's child process; the gradient check runs
-in the grader on proxies. The remote reports must be the very reports the
-checker gives in-process: same entries, same numbers, same diagnosis.
+A wrong gradient fails the gradient check, which compares the submission's
+backward with finite differences of the spec's forward. A broken protocol
+rule (grads that accumulate, a stale cache, arguments modified, numbers that
+change call to call, overflow) fails that rule's check alone: the gradient
+check takes a fresh instance's first backward, so the breach is charged once.
+The submission runs in the grader's child process; the proxies must give the
+checker the very numbers it gets in-process.
 """
 import json
 
 import pytest
 
 from checks.components import COMPONENTS
+from checks.grading.checklist import RULES
 from checks.grading.grade import grade
 from checks.grading.limits import Limits
 from checks.grading.places import places
@@ -20,9 +25,14 @@ from tests import planted
 from checks.grading.samples import write
 from tests.grading.sources import standalone
 
-BUGS = planted.GRADIENT_BUGS + planted.PROTOCOL_BUGS
+RULE_OF = {code: name for name, (_, codes, _, _) in RULES.items() for code in codes}  # diagnosis -> its rule check
+BREACHES = [b for b in planted.GRADIENT_BUGS + planted.PROTOCOL_BUGS if b.diagnosis in RULE_OF]
+WRONG_GRADIENTS = [b for b in planted.GRADIENT_BUGS if b.diagnosis not in RULE_OF]
 GRADIENT_ONLY = {**{name: 0 for name in DEFAULT}, "gradient": 4}
-LIMITS = Limits(call=10, total=60)
+RULES_AND_GRADIENT = {**GRADIENT_ONLY, "forward": 2, **{name: 1 for name in RULES}}
+LIMITS = Limits(call=10, total=60, examples=5)
+SEED = 2024
+DRAWN = {"DenseTransposedSquare": "shape"}  # square only: at the drawn non-square shapes its dW has the wrong shape
 RANDOM = {"DenseNondeterministic"}  # jitters with the global random state: the numbers differ run to run
 
 
@@ -31,18 +41,42 @@ def submission(bug, folder):
     return write(folder, f"{bug.component}.py", standalone(bug, component.class_name)), component
 
 
-@pytest.mark.parametrize("bug", BUGS, ids=lambda c: c.__name__)
-def test_each_planted_bug_is_caught_with_its_diagnosis(bug, tmp_path):
+@pytest.mark.parametrize("bug", WRONG_GRADIENTS, ids=lambda c: c.__name__)
+def test_each_wrong_gradient_fails_the_gradient_check_with_its_diagnosis(bug, tmp_path):
     path, component = submission(bug, tmp_path)
-    report = grade(path, bug.component, GRADIENT_ONLY, LIMITS)
+    report = grade(path, bug.component, GRADIENT_ONLY, LIMITS, seed=SEED)
     [check] = report.checks
     assert report.status == "graded" and check.name == "gradient", report.message
     assert check.status == "failed" and check.score == 0
-    assert check.diagnosis == bug.diagnosis, check.message
-    assert f"\n  {bug.block}" in check.message and f"Diagnosis: {bug.diagnosis}." in check.message
+    expected = DRAWN.get(bug.__name__, bug.diagnosis)
+    assert check.diagnosis == expected, check.message
+    assert f"Diagnosis: {expected}." in check.message
+    assert "Partial derivatives" in check.reread
 
 
-ONE_PER_DIAGNOSIS = list({b.diagnosis: b for b in reversed(BUGS) if b.__name__ not in RANDOM}.values())
+@pytest.mark.parametrize("bug", BREACHES, ids=lambda c: c.__name__)
+def test_each_broken_rule_costs_its_rule_check_only(bug, tmp_path):
+    path, component = submission(bug, tmp_path)
+    report = grade(path, bug.component, RULES_AND_GRADIENT, LIMITS, seed=SEED)
+    checks = {c.name: c for c in report.checks}
+    rule = checks[RULE_OF[bug.diagnosis]]
+    assert rule.status == "failed" and rule.score == 0 and rule.diagnosis == bug.diagnosis, rule.message
+    assert checks["gradient"].status == "passed", checks["gradient"].message
+    others = [c.name for c in report.checks if c.status != "passed" and c is not rule]
+    assert others == [], [checks[n].message for n in others]
+
+
+def test_a_forward_of_the_wrong_shape_fails_forward_with_a_sentence(tmp_path):
+    path, _ = submission(planted.TanhFlatOutput, tmp_path)
+    report = grade(path, "tanh", RULES_AND_GRADIENT, LIMITS, seed=SEED)
+    forward = report.checks[0]
+    assert forward.name == "forward" and forward.status == "failed"
+    assert "a flat list of" in forward.message and "it must return" in forward.message, forward.message
+    assert all(c.message.startswith("not counted: forward") for c in report.checks if c.name in RULES)
+
+
+ONE_PER_DIAGNOSIS = list({b.diagnosis: b for b in reversed(WRONG_GRADIENTS + BREACHES)
+                          if b.__name__ not in RANDOM}.values())
 
 
 @pytest.mark.parametrize("bug", ONE_PER_DIAGNOSIS, ids=lambda c: c.__name__)

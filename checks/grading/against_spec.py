@@ -1,0 +1,138 @@
+"""The graded gradient check: the submission's backward against finite differences of the spec's forward.
+
+A learner's backward can be exactly right for a wrong forward; what the spec
+asks is the derivative of the spec's function. So the gradient is checked on
+a spliced layer: forward is the reference's (reading the same params), and
+backward comes from a fresh instance of the submission, given the same
+params, that runs forward once and then backward once. A fresh instance for
+every backward means a breach that has its own rule check (grads that
+accumulate, a stale cache, arguments modified in place) never shows here as
+a wrong gradient: each breach is charged once. The checker's diagnosis
+explains the difference from the spec.
+"""
+import random
+
+from checks.components import LAYER
+from checks.finite_differences import deep_copy, random_matrix, shape_of
+from checks.gradcheck import run as run_check
+from checks.fast import DIRECTIONS
+from checks.report import GradReport
+from checks.subjects import Counted, LayerSubject, LossSubject, Stop, earlier_point
+from checks import probes
+
+
+def overwrite(target, values):
+    """Make the nested list target hold values, in place (the shapes agree)."""
+    for i, v in enumerate(values):
+        if isinstance(v, list):
+            overwrite(target[i], v)
+        else:
+            target[i] = v
+
+
+def located(call, *args):
+    """call(*args); an error of the submission gets its line in the file added to its message."""
+    try:
+        return call(*args)
+    except Exception as e:
+        line = getattr(e, "line", None)
+        if line and e.args and isinstance(e.args[0], str) and "line " not in e.args[0]:
+            e.args = (f"{e.args[0]} (line {line} of the file)",) + e.args[1:]
+        raise
+
+
+class SpecLayer:
+    """forward: the reference on params; backward: a fresh submitted layer given the same params."""
+
+    def __init__(self, make, reference):
+        self.make, self.reference = make, reference
+        self.params = {name: reference.params[name] for name in reference.params}  # the lists the reference reads
+        self.grads, self.x = {}, None
+
+    def forward(self, x):
+        self.x = deep_copy(x)
+        return self.reference.forward(x)
+
+    def backward(self, dy):
+        layer = self.make()
+        for name, values in self.params.items():
+            overwrite(layer.params[name], values)
+        located(layer.forward, deep_copy(self.x))
+        dx = located(layer.backward, deep_copy(dy))
+        self.grads = layer.grads
+        return dx
+
+
+class SpecLoss:
+    """forward: the reference's L; backward: a fresh submitted loss's first forward, then its backward."""
+
+    def __init__(self, make, reference):
+        self.make, self.reference, self.args = make, reference, None
+
+    def forward(self, y_pred, y_true):
+        self.args = deep_copy(y_pred), deep_copy(y_true)
+        return self.reference.forward(y_pred, y_true)
+
+    def backward(self):
+        loss = self.make()
+        located(loss.forward, *deep_copy(list(self.args)))
+        return located(loss.backward)
+
+
+class FirstBackward(LayerSubject):
+    """A layer subject whose analytic gradient is the first backward after one forward: no probes."""
+
+    def probe(self, findings):
+        guard = probes.Guard(findings)
+        self.x_other = earlier_point(self.x)
+        self.y = self.output(self.layer.forward(guard.give("x", self.x)), guard)
+        self.dy = random_matrix(self.rng, *shape_of(self.y))
+        self.rows, self.width = len(self.x), len(self.y[0])
+        self.analytic = first_backward(lambda: self.backward(guard), "a list of rows of the shape of x")
+
+
+class FirstLossBackward(LossSubject):
+    """A loss subject whose analytic gradient is the first backward after one forward: no probes."""
+
+    def probe(self, findings):
+        guard = probes.Guard(findings)
+        self.y_other = earlier_point(self.y_pred)
+        self.call(guard, self.y_pred)
+        self.rows, self.width = len(self.y_pred), len(self.y_pred[0])
+        self.analytic = first_backward(lambda: self.backward(guard), "a list of rows of the shape of y_pred")
+
+
+def first_backward(call, wanted):
+    """call(); an answer that is no nested list of numbers (a tuple, a string) stops the check with "shape"."""
+    try:
+        return call()
+    except Exception as e:  # the child names a value it cannot send InvalidValue (checks/grading/wire.py)
+        if type(e).__name__ != "InvalidValue":
+            raise
+        raise Stop("shape", f"backward: {e}", f"backward gave {e}; it must return {wanted}, and grads must hold "
+                                              "lists of the shapes of params; reread specs/protocol.md, "
+                                              "\"Layers\"") from None
+
+
+def spec_report(component, implementation, point, seed, prepare):
+    """The GradReport of the submission's backward against the spec's forward at point.
+
+    prepare(submitted, reference) gives both the same params (or returns why it cannot: a message)."""
+    report = GradReport(component.name, kind=component.kind)
+    make = lambda: component.build(implementation)  # noqa: E731
+    reference = component.build(component.reference)
+    if component.kind == LAYER:
+        problem = prepare(make(), reference)
+        if problem:
+            report.problem, report.diagnosis, report.evidence = problem, "shape", problem
+            return report
+        subject = FirstBackward(Counted(SpecLayer(make, reference), report.calls), point, seed, report.spec)
+    else:
+        subject = FirstLossBackward(Counted(SpecLoss(make, reference), report.calls), *point, report.spec)
+    return run_check(subject, report, False, DIRECTIONS, seed)
+
+
+def spec_reports(component, implementation, prepare, count=2):
+    """count spec gradient reports of the variant component, at its seeded points."""
+    return [spec_report(component, implementation, component.points(random.Random(seed)), seed, prepare)
+            for seed in range(count)]
