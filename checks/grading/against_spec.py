@@ -13,12 +13,17 @@ explains the difference from the spec.
 import random
 
 from checks.components import LAYER
+from checks.grading.agreement import copy_params
+from checks.grading.context import Verdict
 from checks.finite_differences import deep_copy, random_matrix, shape_of
 from checks.gradcheck import run as run_check
 from checks.fast import DIRECTIONS
 from checks.report import GradReport
 from checks.subjects import Counted, LayerSubject, LossSubject, Stop, earlier_point
 from checks import probes
+
+POINTS = 2  # gradient-check points per drawn variant
+NOISE = 1e-2  # a relative error below this, from numbers that change call to call, is the determinism rule's
 
 
 def overwrite(target, values):
@@ -136,3 +141,67 @@ def spec_reports(component, implementation, prepare, count=2):
     """count spec gradient reports of the variant component, at its seeded points."""
     return [spec_report(component, implementation, component.points(random.Random(seed)), seed, prepare)
             for seed in range(count)]
+
+
+def gradient(ctx):
+    """The submission's backward against finite differences of the spec's forward, at both variants."""
+    reports = spec_gradient(ctx)
+    failing = [r for r in reports if not r.passed]
+    if failing and noise_only(reports, spec_gradient(ctx)):
+        return Verdict(True, f"gradients match finite differences of the spec's forward at {len(reports)} points, "
+                             f"up to numbers that change call to call (the determinism check charges that)")
+    if not failing:
+        worst = max(r.worst_relative_error for r in reports)
+        return Verdict(True, f"gradients match finite differences of the spec's forward at {len(reports)} points "
+                             f"(worst relative error {worst:.1e})")
+    entries = [e for r in reports for b in r.blocks for e in b.entries]
+    if entries and not any(e.analytic for e in entries):
+        ctx.degenerate.append("all-zero gradient")
+    note = consistent_note(ctx)
+    return Verdict(False, failing[0].message() + (f"\n  {note}" if note else ""), diagnosis=failing[0].diagnosis,
+                   reread=f"{ctx.spec}, section \"Partial derivatives\"")
+
+
+def spec_gradient(ctx):
+    """The spec gradient reports at both variants, POINTS each, with params drawn from the grading's seed."""
+    reports = []
+    for variant in ctx.variants:
+        rng = random.Random(f"gradient params {ctx.seed}")
+        prepare = lambda layer, reference: copy_params(layer, reference, rng)  # noqa: E731
+        reports += spec_reports(variant.component, ctx.implementation, prepare, POINTS)
+    return reports
+
+
+def noise_only(reports, again):
+    """Whether the failures are a nondeterministic backward's small noise: every failing block is within the
+    "uncomfortable" band (relative error under NOISE) and a second run gives other analytic numbers."""
+    failing = [r for r in reports if not r.passed]
+    if any(r.problem or any(b.problem or b.relative_error >= NOISE for b in r.blocks) for r in failing):
+        return False
+    return analytic(reports) != analytic(again)
+
+
+def analytic(reports):
+    return [e.analytic for r in reports for b in r.blocks for e in b.entries]
+
+
+def consistent_note(ctx):
+    """A sentence when backward is right for the submission's own forward, which then must be what is wrong."""
+    try:
+        own = ctx.own_reports()
+    except Exception:  # the submission's forward may raise: nothing to say then
+        return None
+    if own and all(r.passed for r in own):
+        return ("Your backward is right for your own forward, but your forward does not follow the spec: fix "
+                "forward first (see the forward check).")
+    return None
+
+
+def consistency(ctx):
+    """backward agrees with finite differences of the submission's own forward (what a learner can check alone)."""
+    own = ctx.own_reports()
+    failing = [r for r in own if not r.passed]
+    if failing:
+        return Verdict(False, failing[0].message(), diagnosis=failing[0].diagnosis,
+                       reread=f"{ctx.spec}, section \"Partial derivatives\"")
+    return Verdict(True, f"backward agrees with finite differences of this forward at {len(own)} points")

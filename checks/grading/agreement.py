@@ -1,4 +1,4 @@
-"""Agreement with the spec: a submission's forward beside the reference's, on the same params and inputs.
+"""The forward check: a submission's forward beside the reference's, on the same params and inputs.
 
 layer_agreement and loss_agreement return None when the submission's output
 equals the reference's (shape and values, relative tolerance AGREEMENT),
@@ -6,10 +6,18 @@ else one sentence naming the first difference. degenerate() names outputs
 that cannot be a layer's or a loss's: the input returned unchanged, or an
 output that does not depend on the input.
 """
+import random
+
+from checks.components import LAYER, LOSS
 from checks.finite_differences import deep_copy, shape_of
+from checks.grading.context import Verdict
 from checks.properties import at, mismatch
 
 AGREEMENT = 1e-7  # relative tolerance of forward against the reference
+POINTS = 2  # forward batches per drawn variant
+DEGENERATE = {"identity": "it returns its input unchanged",
+              "constant output": "its output does not depend on its input",
+              "all-zero gradient": "backward returns only zeros"}
 
 
 def error_text(e):
@@ -123,3 +131,30 @@ def degenerate(seen):
     if all(row == same[0] for same in rows.values() for row in same):
         return "constant output"
     return None
+
+
+def forward(ctx):
+    """Output shape and values against the reference on the same parameters and inputs, at both variants."""
+    seen, problems = [], []  # every batch is tried, so that a degenerate output shows in all of them
+    for variant in ctx.variants:
+        component = variant.component
+        for seed in range(POINTS):
+            point, rng = component.points(random.Random(seed)), random.Random(f"params {ctx.seed} {seed}")
+            problem = layer_agreement(component, ctx.implementation, point, rng, seen) if component.kind == LAYER \
+                else loss_agreement(component, ctx.implementation, point, seen)
+            if problem:
+                problems.append(f"{problem} [{variant.described}]")
+    if problems:
+        kind = degenerate(seen)
+        if kind:
+            ctx.degenerate.append(kind)
+        named = f" (forward looks degenerate: {DEGENERATE[kind]})" if kind else ""
+        return Verdict(False, problems[0] + named, reread=f"{ctx.spec}, section \"Definition\"")
+    what = "the value L agrees" if ctx.component.kind == LOSS else "forward agrees"
+    shown = "; ".join(v.described for v in ctx.variants)
+    return Verdict(True, f"{what} with the spec on {POINTS * len(ctx.variants)} batches ({shown}), shapes included")
+
+
+def value(ctx):
+    """forward alone agrees with the reference: a layer's y, a loss's L (backward is never called)."""
+    return forward(ctx)

@@ -29,25 +29,12 @@ depends on passed; grade.py scores it 0, "not counted", and says why. The
 properties, training and baseline see the submission with the breaches the
 rule checks found mended (insulated.py), so each breach costs one rule.
 """
-import math
-import random
-from contextlib import contextmanager
-from dataclasses import dataclass
-
-from hypothesis import Phase, settings
-
 from checks import baseline, descent
 from checks.components import LAYER, LOSS, OPTIMIZER
-from checks.grading import draws
-from checks.grading.against_spec import spec_reports
-from checks.grading.agreement import copy_params, degenerate, error_text, layer_agreement, loss_agreement
-from checks.grading.insulated import insulated
-from checks.properties import run, suite
-from checks.suite import gradient_reports
+from checks.grading import against_spec
+from checks.grading.agreement import forward, value
+from checks.grading.context import DETERMINISM, Verdict
 
-SHRINK = (Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink)
-NOISE = 1e-2  # a relative error below this, from numbers that change call to call, is the determinism rule's
-POINTS = 2  # forward batches and gradient-check points per drawn variant
 RULES = {  # check -> (its properties, the gradient checker's codes for it, the protocol rule, what it says)
     "overwrite": (("backward_overwrites_grads",), ("accumulates",), 1,
                   "backward overwrites grads and gives the same numbers when called again"),
@@ -55,7 +42,7 @@ RULES = {  # check -> (its properties, the gradient checker's codes for it, the 
                     "backward uses what the latest forward kept, not an older batch"),
     "no-mutation": (("arguments_are_not_modified",), ("mutates-input",), 3,
                     "forward and backward leave the lists they are given unchanged"),
-    "determinism": (("same_call_same_numbers",), ("nondeterministic",), 4,
+    "determinism": (DETERMINISM, ("nondeterministic",), 4,
                     "the same call gives the same numbers"),
     "stability": (("extreme_inputs_stay_finite", "stays_finite_at_p_exactly_0_and_1",
                    "stays_finite_for_logits_of_magnitude_1e4"), ("unstable",), 5,
@@ -64,9 +51,6 @@ RULES = {  # check -> (its properties, the gradient checker's codes for it, the 
 RULE_PROPERTIES = {name for props, _, _, _ in RULES.values() for name in props}
 CONVENTIONS = {  # properties that pin the spec's choice at a kink, where any subgradient is a right answer
     "derivative_is_1_above_0_and_0_at_and_below_the_kink", "derivative_is_1_above_0_and_alpha_at_and_below_0"}
-IN_PROCESS_ONLY = {  # properties that ask whether the network's params are the grader's own layer lists, or how its
-    #                  params mapping answers for absent keys: the proxy's plain dicts hide both
-    "a_network_inside_a_network_names_entries_index_dot_index_dot_name", "params_and_grads_act_as_dicts"}
 LAYERS_AND_LOSSES = (LAYER, LOSS)
 APPLIES = {"forward": LAYERS_AND_LOSSES, "value": LAYERS_AND_LOSSES, "gradient": (LAYER, LOSS, OPTIMIZER),
            "consistency": LAYERS_AND_LOSSES, **{name: LAYERS_AND_LOSSES for name in RULES},
@@ -97,184 +81,9 @@ def not_counted(name, verdicts, component):
     return None
 
 
-@dataclass
-class Verdict:
-    """What one check found: passed or not, a message, and for partial credit the share earned."""
-
-    passed: bool
-    message: str
-    fraction: float = None
-    diagnosis: str = None
-    reread: str = None
-
-
-class Context:
-    """The component's drawn variants, the implementation under test, and what the checks have found so far."""
-
-    def __init__(self, component, implementation, examples=20, epochs=1, chosen=None, seed=0):
-        self.variants = draws.variants(component, seed)
-        self.component = self.variants[0].component
-        self.implementation, self.examples, self.epochs, self.seed = implementation, examples, epochs, seed
-        self.own = None  # GradReports of the consistency check (backward against the submission's forward)
-        self.jitters = None  # whether the same call gives other numbers, once a rule check asked
-        self.breaches = set()  # the codes of the protocol rules the rule checks found broken
-        self.degenerate = []  # "identity", "constant output", "all-zero gradient": what the report names
-        self.chosen = chosen  # the names of the properties a course step grades; None: every one
-        try:
-            self.suite = [p for p in suite(component.name) if p.__name__ not in IN_PROCESS_ONLY]
-        except (ImportError, AttributeError):
-            self.suite = []
-
-    @property
-    def spec(self):
-        return f"specs/{self.component.name}.md"
-
-    @property
-    def mended(self):
-        """The implementation with the breaches found so far mended, for the checks after the rules."""
-        return insulated(self.implementation, self.breaches)
-
-    def run_properties(self, properties, implementation=None):
-        """Outcomes of properties at both variants (half the examples each); a property holds if it holds at both."""
-        implementation = implementation or self.implementation
-        with examples(max(1, math.ceil(self.examples / len(self.variants)))):
-            found = [[run(prop, v.checked.subject(implementation)) for prop in properties] for v in self.variants]
-        return [next((o for o in outcomes if not o.passed), outcomes[0]) for outcomes in zip(*found)]
-
-    def own_reports(self):
-        """The gradient check of the submission against its own forward, with the protocol probes (computed once)."""
-        if self.own is None:
-            self.own = gradient_reports(self.component, self.implementation)
-        return self.own
-
-    def nondeterministic(self):
-        """Whether the same call gives other numbers (the determinism rule's property fails; computed once)."""
-        if self.jitters is None:
-            outcomes = self.run_properties([p for p in self.suite if p.__name__ in RULES["determinism"][0]])
-            self.jitters = any(not o.passed for o in outcomes)
-        return self.jitters
-
-    def findings(self, codes):
-        """(code, evidence) of the first consistency report that found one of codes, or None."""
-        for report in self.own or []:
-            for finding in report.findings:
-                if finding.code in codes:
-                    return finding.code, finding.sentence
-            if report.diagnosis in codes:
-                return report.diagnosis, report.evidence
-        return None
-
-
-@contextmanager
-def examples(count):
-    """Run hypothesis with count examples per property, on top of the current profile, shrinking a failing input
-    so that a report shows the smallest one it found."""
-    previous = settings.get_current_profile_name()
-    settings.register_profile("grading", parent=settings.get_profile(previous), max_examples=count, phases=SHRINK)
-    settings.load_profile("grading")
-    try:
-        yield
-    finally:
-        settings.load_profile(previous)
-
-
-def forward(ctx):
-    """Output shape and values against the reference on the same parameters and inputs, at both variants."""
-    seen, problems = [], []  # every batch is tried, so that a degenerate output shows in all of them
-    for variant in ctx.variants:
-        component = variant.component
-        for seed in range(POINTS):
-            point, rng = component.points(random.Random(seed)), random.Random(f"params {ctx.seed} {seed}")
-            problem = layer_agreement(component, ctx.implementation, point, rng, seen) if component.kind == LAYER \
-                else loss_agreement(component, ctx.implementation, point, seen)
-            if problem:
-                problems.append(f"{problem} [{variant.described}]")
-    if problems:
-        kind = degenerate(seen)
-        if kind:
-            ctx.degenerate.append(kind)
-        named = f" (forward looks degenerate: {DEGENERATE[kind]})" if kind else ""
-        return Verdict(False, problems[0] + named, reread=f"{ctx.spec}, section \"Definition\"")
-    what = "the value L agrees" if ctx.component.kind == LOSS else "forward agrees"
-    shown = "; ".join(v.described for v in ctx.variants)
-    return Verdict(True, f"{what} with the spec on {POINTS * len(ctx.variants)} batches ({shown}), shapes included")
-
-
-DEGENERATE = {"identity": "it returns its input unchanged",
-              "constant output": "its output does not depend on its input",
-              "all-zero gradient": "backward returns only zeros"}
-
-
-def value(ctx):
-    """forward alone agrees with the reference: a layer's y, a loss's L (backward is never called)."""
-    return forward(ctx)
-
-
 def gradient(ctx):
-    """The submission's backward against finite differences of the spec's forward, at both variants; for an
-    optimizer, the descent check."""
-    if ctx.component.kind == OPTIMIZER:
-        return descends(ctx)
-    reports = spec_gradient(ctx)
-    failing = [r for r in reports if not r.passed]
-    if failing and noise_only(reports, spec_gradient(ctx)):
-        return Verdict(True, f"gradients match finite differences of the spec's forward at {len(reports)} points, "
-                             f"up to numbers that change call to call (the determinism check charges that)")
-    if not failing:
-        worst = max(r.worst_relative_error for r in reports)
-        return Verdict(True, f"gradients match finite differences of the spec's forward at {len(reports)} points "
-                             f"(worst relative error {worst:.1e})")
-    entries = [e for r in reports for b in r.blocks for e in b.entries]
-    if entries and not any(e.analytic for e in entries):
-        ctx.degenerate.append("all-zero gradient")
-    note = consistent_note(ctx)
-    return Verdict(False, failing[0].message() + (f"\n  {note}" if note else ""), diagnosis=failing[0].diagnosis,
-                   reread=f"{ctx.spec}, section \"Partial derivatives\"")
-
-
-def spec_gradient(ctx):
-    """The spec gradient reports at both variants, POINTS each, with params drawn from the grading's seed."""
-    reports = []
-    for variant in ctx.variants:
-        rng = random.Random(f"gradient params {ctx.seed}")
-        prepare = lambda layer, reference: copy_params(layer, reference, rng)  # noqa: E731
-        reports += spec_reports(variant.component, ctx.implementation, prepare, POINTS)
-    return reports
-
-
-def noise_only(reports, again):
-    """Whether the failures are a nondeterministic backward's small noise: every failing block is within the
-    "uncomfortable" band (relative error under NOISE) and a second run gives other analytic numbers."""
-    failing = [r for r in reports if not r.passed]
-    if any(r.problem or any(b.problem or b.relative_error >= NOISE for b in r.blocks) for r in failing):
-        return False
-    return analytic(reports) != analytic(again)
-
-
-def analytic(reports):
-    return [e.analytic for r in reports for b in r.blocks for e in b.entries]
-
-
-def consistent_note(ctx):
-    """A sentence when backward is right for the submission's own forward, which then must be what is wrong."""
-    try:
-        own = ctx.own_reports()
-    except Exception:  # the submission's forward may raise: nothing to say then
-        return None
-    if own and all(r.passed for r in own):
-        return ("Your backward is right for your own forward, but your forward does not follow the spec: fix "
-                "forward first (see the forward check).")
-    return None
-
-
-def consistency(ctx):
-    """backward agrees with finite differences of the submission's own forward (what a learner can check alone)."""
-    own = ctx.own_reports()
-    failing = [r for r in own if not r.passed]
-    if failing:
-        return Verdict(False, failing[0].message(), diagnosis=failing[0].diagnosis,
-                       reread=f"{ctx.spec}, section \"Partial derivatives\"")
-    return Verdict(True, f"backward agrees with finite differences of this forward at {len(own)} points")
+    """The gradient against the spec (against_spec.py); for an optimizer, the descent check."""
+    return descends(ctx) if ctx.component.kind == OPTIMIZER else against_spec.gradient(ctx)
 
 
 def descends(ctx):
@@ -371,6 +180,6 @@ def beats_the_mean(ctx):
     return Verdict(False, f"{why}; {scores}", reread=f"{ctx.spec}, section \"{section}\"")
 
 
-CHECKS = {"forward": forward, "value": value, "gradient": gradient, "consistency": consistency,
+CHECKS = {"forward": forward, "value": value, "gradient": gradient, "consistency": against_spec.consistency,
           **{name: rule(name) for name in RULES}, "properties": properties, "convention": convention,
           "training": training, "baseline": beats_the_mean}

@@ -19,6 +19,8 @@ import time
 
 from checks.components import COMPONENTS
 from checks.grading import GRADABLE, NETWORKS, checklist, rubric as rubrics
+from checks.grading.agreement import error_text
+from checks.grading.context import Context, Verdict
 from checks.grading.limits import Limits
 from checks.grading.local import Local
 from checks.grading.places import places
@@ -128,7 +130,7 @@ def run(report, remote, file, rubric, limits, chosen=None):
     if class_name is None:
         return stop(report, rubric, names, "missing-class", note)
     report.component, names = component, checks_for(rubric, component)
-    ctx = checklist.Context(COMPONENTS[component], remote.implementation(class_name, COMPONENTS[component].kind),
+    ctx = Context(COMPONENTS[component], remote.implementation(class_name, COMPONENTS[component].kind),
                             limits.examples, limits.epochs, chosen, report.seed)
     report.variants = [v.described for v in ctx.variants]
     verdicts = {}
@@ -146,7 +148,7 @@ def run(report, remote, file, rubric, limits, chosen=None):
             report.checks += not_run(rubric, names[i + 1:], GONE[gone.status])
             return None
         except Exception as e:  # a value the checkers could not take; the check fails, the grader goes on
-            verdict = checklist.Verdict(False, f"the check could not finish: {checklist.error_text(e)}")
+            verdict = Verdict(False, f"the check could not finish: {error_text(e)}")
         if not verdict.passed and remote.not_implemented_raised > raised_before:
             verdict = unfinished(verdict, remote)
         verdicts[name] = verdict
@@ -159,7 +161,7 @@ def run(report, remote, file, rubric, limits, chosen=None):
 def unfinished(verdict, remote):
     """A check that failed on a method still raising NotImplementedError: one line saying so, not its traceback."""
     methods = " and ".join(remote.not_implemented)
-    return checklist.Verdict(False, f"not implemented yet: {methods} raises NotImplementedError")
+    return Verdict(False, f"not implemented yet: {methods} raises NotImplementedError")
 
 
 def result(name, verdict, max_score):
