@@ -35,10 +35,10 @@ def by_name(report):
 
 
 def test_a_wrong_forward_leaves_every_dependent_check_not_counted(tmp_path):
-    checks = by_name(graded(gallery.DenseNoBias, tmp_path))
+    checks = by_name(graded(gallery.DenseNoBias, tmp_path, {**DEFAULT, "convention": 1, "training": 1}))
     assert checks["forward"].status == "failed"
     dependents = [name for name in checks if "forward" in DEPENDS.get(name, ())]
-    assert dependents == [*RULES, "properties"]
+    assert dependents == [*RULES, "properties", "convention", "training", "baseline"]
     for name in dependents:
         assert checks[name].score == 0 and checks[name].status == "not-run"
         assert checks[name].message == "not counted: forward does not match the spec"
