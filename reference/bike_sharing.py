@@ -4,6 +4,7 @@ Rows stay in time order. Features are scaled into [0, 1]; the target is the
 hourly count of rentals divided by target_scale (cnt / 1000 by default).
 """
 import csv
+import io
 import math
 import os
 
@@ -35,39 +36,51 @@ def scaled(rows, features):
     return [[v / SCALES[c] for v, c in zip(values, features)] for values in rows]
 
 
+def read_rows(path):
+    """CSV -> (header, data rows as lists of strings); a UTF-8 BOM is skipped, a header without "," but with ";"
+    makes ";" the separator. A DataError names the file and the rule."""
+    name = os.path.basename(path)
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as f:
+            text = f.read()
+    except (OSError, UnicodeDecodeError) as e:
+        raise DataError(f"{name}: cannot be read as UTF-8 CSV ({e})") from None
+    first = text.split("\n", 1)[0]
+    separator = ";" if ";" in first and "," not in first else ","
+    try:
+        rows = [row for row in csv.reader(io.StringIO(text), delimiter=separator) if row]
+    except csv.Error as e:
+        raise DataError(f"{name}: cannot be read as CSV ({e})") from None
+    if not rows:
+        raise DataError(f"{name}: the file is empty; expected a header line")
+    header = rows[0]
+    for line, row in enumerate(rows[1:], start=2):
+        if len(row) != len(header):
+            raise DataError(f"{name}, line {line}: expected {len(header)} fields like the header, got {len(row)}")
+    if len(rows) == 1:
+        raise DataError(f"{name}: no data rows after the header")
+    return header, rows[1:]
+
+
 def read_columns(path, columns, why=""):
     """CSV -> for each data row, the named columns as finite floats; a DataError names file, line and column.
 
     why is said after a missing column's name (e.g. ", which the model takes as a feature").
     """
     name = os.path.basename(path)
-    try:
-        with open(path, newline="", encoding="utf-8") as f:
-            rows = list(csv.reader(f))
-    except (OSError, UnicodeDecodeError, csv.Error) as e:
-        raise DataError(f"{name}: cannot be read as CSV ({e})") from None
-    if not rows:
-        raise DataError(f"{name}: the file is empty; expected a header line")
-    header = rows[0]
-    indices = [_column(header, c, name, why) for c in columns]
-    values = []
-    for line, row in enumerate(rows[1:], start=2):
-        if len(row) != len(header):
-            raise DataError(f"{name}, line {line}: expected {len(header)} fields like the header, got {len(row)}")
-        values.append([_number(row[i], name, line, header[i]) for i in indices])
-    if not values:
-        raise DataError(f"{name}: no data rows after the header")
-    return values
+    header, rows = read_rows(path)
+    indices = [column_index(header, c, name, why) for c in columns]
+    return [[parse_number(row[i], name, line, header[i]) for i in indices] for line, row in enumerate(rows, start=2)]
 
 
-def _column(header, column, name, why=""):
+def column_index(header, column, name, why=""):
     """Index of a column in the header, or a DataError naming the missing column."""
     if column not in header:
         raise DataError(f"{name}, line 1: missing column '{column}'{why}")
     return header.index(column)
 
 
-def _number(text, name, line, column):
+def parse_number(text, name, line, column):
     """A CSV field -> float, or a DataError naming file, line and column."""
     try:
         value = float(text)

@@ -75,5 +75,5 @@ def test_an_empty_or_missing_file_is_named(tmp_path):
     empty.write_text("")
     with pytest.raises(DataError, match="^empty.csv: the file is empty; expected a header line$"):
         load(str(empty))
-    with pytest.raises(DataError, match="^nothing.csv: cannot be read as CSV"):
+    with pytest.raises(DataError, match="^nothing.csv: cannot be read as UTF-8 CSV"):
         load(str(tmp_path / "nothing.csv"))
