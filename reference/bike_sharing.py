@@ -54,12 +54,31 @@ def read_rows(path):
     if not rows:
         raise DataError(f"{name}: the file is empty; expected a header line")
     header = rows[0]
+    check_header(header, name)
     for line, row in enumerate(rows[1:], start=2):
         if len(row) != len(header):
             raise DataError(f"{name}, line {line}: expected {len(header)} fields like the header, got {len(row)}")
     if len(rows) == 1:
         raise DataError(f"{name}: no data rows after the header")
     return header, rows[1:]
+
+
+def check_header(header, name):
+    """A header names each column once, and is not a row of numbers (a file without a header)."""
+    if all(is_number(field) for field in header):
+        raise DataError(f"{name}, line 1: the first line is all numbers, a data row, not a header; add a first "
+                        "line that names the columns")
+    for k, column in enumerate(header):
+        if column in header[:k]:
+            raise DataError(f"{name}, line 1: column '{column}' appears twice in the header; name every column once")
+
+
+def is_number(text):
+    """True when a CSV field is a finite number."""
+    try:
+        return math.isfinite(float(text))
+    except ValueError:
+        return False
 
 
 def read_columns(path, columns, why=""):

@@ -114,7 +114,9 @@ def resolve(given, folder=None):
     config = merged(given, defaults)
     config["optimizer"] = named_section("optimizer", config["optimizer"], OPTIMIZERS, ["lr"])
     config["schedule"] = named_section("schedule", config["schedule"], SCHEDULES, [])
-    if not task:
+    if task:
+        check_required(config["data"])
+    else:
         check_bike_target(config["data"])
     check_keys(config, {**KEYS, **(OWN_KEYS if task else BIKE_KEYS)})
     if task:
@@ -265,12 +267,16 @@ def check_data(data):
     check_split(data["split"])
 
 
-def check_own_data(config):
-    """data.csv and data.target are given; features, if given, are distinct columns other than the target."""
-    data = config["data"]
+def check_required(data):
+    """With data.task, data.csv and data.target have no default: the config gives them."""
     for key in ("csv", "target"):
         if data[key] is None:
             raise ConfigError(f"config key 'data.{key}' is missing; data.task '{data['task']}' needs it")
+
+
+def check_own_data(config):
+    """loss fits the task; features, if given, are distinct columns other than the target."""
+    data = config["data"]
     require("loss", config["loss"], [OWN_DATA["loss"][data["task"]]])
     features = data["features"]
     if features is not None:

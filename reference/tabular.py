@@ -8,18 +8,10 @@ import math
 import os
 import random
 
-from reference.bike_sharing import DataError, column_index, parse_number, read_rows
+from reference.bike_sharing import DataError, column_index, is_number, parse_number, read_rows
 from reference.softmax import softmax_row
 
 MAX_CATEGORIES = 50  # a text column with more values than this is an identifier or free text, not a category
-
-
-def parses(text):
-    """True when a CSV field is a finite number."""
-    try:
-        return math.isfinite(float(text))
-    except ValueError:
-        return False
 
 
 def feature_names(header, target, features, name):
@@ -40,12 +32,12 @@ def moments(x):
 
 def fit_column(column, values, name):
     """The training values of a column -> its encoding: {"name", "mean", "std", "range"} or {"name", "categories"}."""
-    numbers = [float(v) for v in values if parses(v)]
+    numbers = [float(v) for v in values if is_number(v)]
     if len(numbers) == len(values):
         mean, std = moments(numbers)
         return {"name": column, "mean": mean, "std": std, "range": [min(numbers), max(numbers)]}
     if len(numbers) >= 0.9 * len(values):
-        odd = next(v for v in values if not parses(v))
+        odd = next(v for v in values if not is_number(v))
         raise DataError(f"{name}, column '{column}': numbers except {odd!r}; fill in or remove that value, "
                         "or leave the column out of data.features")
     categories = sorted(set(values))
@@ -85,7 +77,7 @@ def encode(columns, header, rows, name, lines):
 
 def class_names(labels, name, target):
     """The distinct labels, in numeric order when all are numbers, else in text order; at least two."""
-    classes = sorted(set(labels), key=float) if all(parses(v) for v in labels) else sorted(set(labels))
+    classes = sorted(set(labels), key=float) if all(is_number(v) for v in labels) else sorted(set(labels))
     if len(classes) < 2:
         raise DataError(f"{name}, column '{target}': one class only ({classes[0]!r}); classification needs two")
     return classes
@@ -168,29 +160,47 @@ def cut(items, fractions):
     return blocks
 
 
+def column(header, rows, name):
+    """The fields of one column, row by row."""
+    k = header.index(name)
+    return [row[k] for row in rows]
+
+
+def split_rows(labels, data, seed, name):
+    """[train, validation, test] row indices, stratified by label for a shuffled classification; none empty."""
+    stratify = data["task"] == "classification" and data["order"] == "shuffle"
+    indices = split_indices(labels if stratify else [None] * len(labels), data["split"], data["order"], seed)
+    for part, chosen in zip(("train", "validation", "test"), indices):
+        if not chosen:
+            raise DataError(f"{name}: {len(labels)} rows leave the {part} block empty; use more rows "
+                            "(data.every) or change data.split")
+    return indices
+
+
+def fit_target(data, labels, lines, name):
+    """The target's encoding: the classes of every row, or the mean and std of the training rows given."""
+    target = {"name": data["target"], "task": data["task"]}
+    if data["task"] == "classification":
+        target["classes"] = class_names(labels, name, data["target"])
+    else:
+        target["mean"], target["std"] = moments([parse_number(v, name, line, data["target"])
+                                                 for v, line in zip(labels, lines)])
+    return target
+
+
 def prepare(data, seed):
     """The data section of a config -> (parts {"train": (x, y), ...}, encoding, input names)."""
     name = os.path.basename(data["csv"])
     header, rows = read_rows(data["csv"])
     features = feature_names(header, data["target"], data["features"], name)
-    lines = list(range(2, len(rows) + 2))[::data["every"]]
-    rows = rows[::data["every"]]
-    labels = [row[header.index(data["target"])] for row in rows]
+    lines, rows = list(range(2, len(rows) + 2))[::data["every"]], rows[::data["every"]]
+    labels = column(header, rows, data["target"])
+    indices = split_rows(labels, data, seed, name)
+    train = [rows[i] for i in indices[0]]
+    columns = [fit_column(c, column(header, train, c), name) for c in features]
     classification = data["task"] == "classification"
-    stratify = labels if classification and data["order"] == "shuffle" else [None] * len(rows)
-    indices = split_indices(stratify, data["split"], data["order"], seed)
-    for part, chosen in zip(("train", "validation", "test"), indices):
-        if not chosen:
-            raise DataError(f"{name}: {len(rows)} rows leave the {part} block empty; use more rows "
-                            "(data.every) or change data.split")
-    train_rows = [rows[i] for i in indices[0]]
-    columns = [fit_column(c, [row[header.index(c)] for row in train_rows], name) for c in features]
-    target = {"name": data["target"], "task": data["task"]}
-    if classification:
-        target["classes"] = class_names(labels, name, data["target"])
-    else:
-        values = [parse_number(labels[i], name, lines[i], data["target"]) for i in indices[0]]
-        target["mean"], target["std"] = moments(values)
+    target = fit_target(data, labels if classification else [labels[i] for i in indices[0]],
+                        [lines[i] for i in indices[0]], name)
     parts = {}
     for part, chosen in zip(("train", "validation", "test"), indices):
         x = encode(columns, header, [rows[i] for i in chosen], name, [lines[i] for i in chosen])

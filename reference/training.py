@@ -244,13 +244,16 @@ def baseline_loss(data, loss):
 
 
 def train(config, folder, resuming=False, log=print, warn=None):
-    """Run (or continue) the training the config describes, writing into folder; returns the test summary."""
+    """Run (or continue) the training the config describes, writing into folder.
+
+    Returns the course's test summary for the bike data, the scores of metrics.json for a CSV of one's own.
+    """
     warn = warn or (lambda message: print(message, file=sys.stderr, flush=True))
     data, encoding, names = prepare_data(config)
     if config["data"]["task"]:
         log(tabular.describe(data, encoding, config["data"]["order"]))
     else:
-        log(sanity.inspect(data, config["data"]["features"], config["data"]["target"]))
+        log(sanity.inspect(data, config["data"]["features"], config["data"]["target"], config["data"]["order"]))
     for name in sanity.constant_features(data["train"][0], names):
         warn(f"data: feature '{name}' has one value on every training row; it carries no information")
     run = Run(config, folder, encoding, baseline_loss(data, loss_for(encoding["target"])))

@@ -112,6 +112,11 @@ def test_three_classes_named_by_words_from_a_spreadsheet_file(tmp_path):
     assert {"metrics.json", "report.html", "confusion.svg", "loss.svg", "weights.svg"} <= files
     cells = [r for r in ET.parse(tmp_path / "run" / "confusion.svg").iter(SVG + "rect") if r.get("class") == "cell"]
     assert len(cells) == 9
+    loss = ET.parse(tmp_path / "run" / "loss.svg").getroot()
+    assert [e.get("class") for e in loss.iter(SVG + "line") if e.get("class")] == ["baseline"]
+    words = [t.text for t in loss.iter(SVG + "text")]
+    assert "Loss (cross-entropy) per epoch, logarithmic scale" in words and "epoch (0: before training)" in words
+    assert {"train loss", "validation loss", "baseline (no features), validation", "kept model"} <= set(words)
 
 
 def test_the_split_is_stratified_and_the_encoding_is_fitted_on_the_training_rows(tmp_path):

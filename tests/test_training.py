@@ -60,6 +60,9 @@ def test_a_run_writes_its_folder_and_reports_against_the_mean(tmp_path):
     assert [line.split()[1] for line in lines[2:5]] == ["1/3", "2/3", "3/3"]
     assert all("train " in line and "validation " in line and "lr 0.3" in line for line in lines[2:5])
     assert "bikes" in lines[-2] and "RMSE" in lines[-2] and lines[-1].startswith("model / baseline MSE:")
+    scores = json.loads(read(tmp_path / "metrics.json"))  # the same figures, in bikes
+    assert math.isclose(scores["test"]["model"]["mse"], summary["mse"] * 1000 ** 2)
+    assert math.isclose(scores["test"]["baseline"]["mse"], summary["baseline_mse"] * 1000 ** 2)
 
 
 def test_the_kept_model_is_the_best_on_validation_or_the_last(tmp_path):
@@ -97,6 +100,14 @@ def test_resuming_with_more_epochs_continues_bit_for_bit(tmp_path):
     quiet_train(tiny(epochs=4), tmp_path / "straight")
     for name in ("history.json", "model.json", "checkpoint.json"):
         assert read(tmp_path / "resumed" / name) == read(tmp_path / "straight" / name), name
+
+
+def test_resuming_a_cosine_schedule_with_more_epochs_warns_that_it_is_stretched(tmp_path):
+    cosine = {"name": "cosine", "minimum": 0.0}
+    quiet_train(tiny(epochs=2, schedule=cosine), tmp_path)
+    _, _, warnings = quiet_train(tiny(epochs=4, schedule=cosine), tmp_path, resuming=True)
+    assert warnings == ["schedule: the cosine schedule was planned for 2 epochs and is stretched to 4: the learning "
+                        "rate of epoch 3 becomes 0.15, not 0"]
 
 
 def test_resuming_under_another_architecture_is_refused(tmp_path):
