@@ -31,14 +31,28 @@ def load(path=HOUR_CSV, features=FEATURES, target="cnt", target_scale=1000.0):
     return scaled(rows, features), [[values[-1] / target_scale] for values in rows]
 
 
+def encoding(features, target, target_scale, x):
+    """The fixed scales as an encoding (specs/tabular.md): mean 0 and std SCALES[column] give value / SCALES[column].
+
+    x (N, D): the scaled training rows, whose range the encoding records in the file's units.
+    """
+    columns = [{"name": c, "mean": 0.0, "std": SCALES[c],
+                "range": [min(row[d] for row in x) * SCALES[c], max(row[d] for row in x) * SCALES[c]]}
+               for d, c in enumerate(features)]
+    return {"columns": columns, "target": {"name": target, "task": "regression", "mean": 0.0, "std": target_scale}}
+
+
 def scaled(rows, features):
     """Rows of column values (features first) -> x (N, D), each feature divided by its scale."""
     return [[v / SCALES[c] for v, c in zip(values, features)] for values in rows]
 
 
 def read_rows(path):
-    """CSV -> (header, data rows as lists of strings); a UTF-8 BOM is skipped, a header without "," but with ";"
-    makes ";" the separator. A DataError names the file and the rule."""
+    """CSV -> (header, data rows as lists of strings); a DataError names the file and the rule.
+
+    A UTF-8 BOM is skipped; a header without "," but with ";" makes ";" the separator, and then a
+    number with a decimal comma ("1,5") is read with a point ("1.5").
+    """
     name = os.path.basename(path)
     try:
         with open(path, newline="", encoding="utf-8-sig") as f:
@@ -51,6 +65,8 @@ def read_rows(path):
         rows = [row for row in csv.reader(io.StringIO(text), delimiter=separator) if row]
     except csv.Error as e:
         raise DataError(f"{name}: cannot be read as CSV ({e})") from None
+    if separator == ";":
+        rows = [[decimal_point(field) for field in row] for row in rows]
     if not rows:
         raise DataError(f"{name}: the file is empty; expected a header line")
     header = rows[0]
@@ -71,6 +87,12 @@ def check_header(header, name):
     for k, column in enumerate(header):
         if column in header[:k]:
             raise DataError(f"{name}, line 1: column '{column}' appears twice in the header; name every column once")
+
+
+def decimal_point(field):
+    """A number written with a decimal comma, as a ';'-separated spreadsheet writes it ("1,5"), with a point."""
+    point = field.replace(",", ".")
+    return point if "," in field and is_number(point) else field
 
 
 def is_number(text):

@@ -15,7 +15,7 @@ import time
 from reference import metrics, plots, report, sanity, tabular
 from reference.adam import Adam
 from reference.architecture import build_layers, layers_from_sizes, output_width
-from reference.bike_sharing import HOUR_CSV, SCALES, load
+from reference.bike_sharing import HOUR_CSV, encoding, load
 from reference.binary_cross_entropy import BinaryCrossEntropy
 from reference.checkpoint import (model_record, read_json, read_state, remove_leftovers, set_params, state_record,
                                   write_json, write_text)
@@ -51,16 +51,8 @@ def prepare_data(config):
     x, y = x[::data["every"]], y[::data["every"]]
     indices = tabular.split_indices([None] * len(x), data["split"], data["order"], config["seed"])
     parts = {part: ([x[i] for i in chosen], [y[i] for i in chosen]) for part, chosen in zip(PARTS, indices)}
-    return parts, bike_encoding(data, parts["train"][0]), list(data["features"])
-
-
-def bike_encoding(data, x):
-    """The bike data's fixed scales as an encoding: x = value / SCALES[column], y = target / target_scale."""
-    columns = [{"name": c, "mean": 0.0, "std": SCALES[c],
-                "range": [min(row[d] for row in x) * SCALES[c], max(row[d] for row in x) * SCALES[c]]}
-               for d, c in enumerate(data["features"])]
-    return {"columns": columns, "target": {"name": data["target"], "task": "regression", "mean": 0.0,
-                                           "std": data["target_scale"]}}
+    return parts, encoding(data["features"], data["target"], data["target_scale"], parts["train"][0]), \
+        list(data["features"])
 
 
 def loss_for(target):

@@ -96,3 +96,5 @@ def test_a_spreadsheet_file_reads_like_a_plain_one(tmp_path):
                                         encoding="utf-8")
     assert read_rows(str(tmp_path / "excel.csv")) == read_rows(plain)
     assert read_rows(plain)[0][0] == "instant"
+    (tmp_path / "comma.csv").write_text("a;b\n0,24;x,y\n", encoding="utf-8")  # decimal commas
+    assert read_rows(str(tmp_path / "comma.csv")) == (["a", "b"], [["0.24", "x,y"]])

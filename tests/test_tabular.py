@@ -63,7 +63,7 @@ def run(tmp_path, csv_path, target, task, **keys):
 
 def cli(*args, cwd=None):
     return subprocess.run([sys.executable, "-m", "reference", *map(str, args)], capture_output=True, text=True,
-                          timeout=120, cwd=cwd, env={**os.environ, "PYTHONPATH": os.getcwd()})
+                          timeout=120, cwd=cwd)
 
 
 def one_line_error(result, code):
@@ -102,11 +102,15 @@ def test_two_classes_with_numbers_as_labels_beat_the_majority_class(tmp_path):
 
 
 def test_three_classes_named_by_words_from_a_spreadsheet_file(tmp_path):
-    """A byte-order mark and ';' as the separator, as a European Excel saves CSV."""
-    path = write_csv(tmp_path / "flowers.csv", *species_rows(), separator=";", bom=True)
+    """A byte-order mark, ';' as the separator and decimal commas, as a European Excel saves CSV."""
+    header, rows = species_rows()
+    rows = [[a.replace(".", ","), b.replace(".", ","), label] for a, b, label in rows]
+    path = write_csv(tmp_path / "flowers.csv", header, rows, separator=";", bom=True)
     scores, _ = run(tmp_path, path, "species", "classification", epochs=20)
     test = scores["test"]
     assert list(test["model"]["recall"]) == ["setosa", "versicolor", "virginica"]
+    model = json.loads((tmp_path / "run" / "model.json").read_text(encoding="utf-8"))
+    assert [c.get("categories") for c in model["data"]["columns"]] == [None, None]  # numbers, not text
     assert test["model"]["accuracy"] >= 0.85 > 0.5 > test["baseline"]["accuracy"], test
     files = set(os.listdir(tmp_path / "run"))
     assert {"metrics.json", "report.html", "confusion.svg", "loss.svg", "weights.svg"} <= files
@@ -149,6 +153,8 @@ def test_sizes_that_do_not_fit_the_data_are_named_after_the_data_is_read(tmp_pat
     path = write_csv(tmp_path / "h.csv", *regression_rows(n=30))
     with pytest.raises(ValueError, match=r"config key 'model.sizes\[0\]' must be 6, the number of inputs"):
         run(tmp_path, path, "price", "regression", model={"sizes": [4, 8, 1], "activations": ["relu", "identity"]})
+    with pytest.raises(ValueError, match=r"config key 'model.layers' must be a list whose last layer gives 1 outputs"):
+        run(tmp_path, path, "price", "regression", model={"layers": [{"type": "dense", "units": 3}]})
     assert not (tmp_path / "run").exists()
 
 
