@@ -47,6 +47,11 @@ def scaled(rows, features):
     return [[v / SCALES[c] for v, c in zip(values, features)] for values in rows]
 
 
+def separator_of(header):
+    """";" for a header line with ";" and no "," (a spreadsheet's CSV in a comma-decimal locale), else ","."""
+    return ";" if ";" in header and "," not in header else ","
+
+
 def read_rows(path):
     """CSV -> (header, data rows as lists of strings); a DataError names the file and the rule.
 
@@ -59,8 +64,7 @@ def read_rows(path):
             text = f.read()
     except (OSError, UnicodeDecodeError) as e:
         raise DataError(f"{name}: cannot be read as UTF-8 CSV ({e})") from None
-    first = text.split("\n", 1)[0]
-    separator = ";" if ";" in first and "," not in first else ","
+    separator = separator_of(text.split("\n", 1)[0])
     try:
         rows = [row for row in csv.reader(io.StringIO(text), delimiter=separator) if row]
     except csv.Error as e:

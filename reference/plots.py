@@ -63,12 +63,11 @@ def loss_svg(history, best_epoch=None, baseline=None, loss_name="MSE"):
 
     body = [text(WIDTH / 2, 22, f"Loss ({loss_name}) per epoch, logarithmic scale", size=15)]
     body += loss_axes(at, last, log_ticks(10 ** low, 10 ** high), f"{loss_name} (log scale)")
-    legend = []
+    legend = [(f"{part} loss", line(0, 0, 25, 0, COLORS[part])) for part in COLORS]
     for part in COLORS:
         points = " ".join("{:.1f},{:.1f}".format(*at(r["epoch"], r[f"{part}_loss"])) for r in history)
         body.append(f'<polyline class="{part}" points="{points}" fill="none" stroke="{COLORS[part]}" '
                     'stroke-width="2"/>')
-        legend.append((f"{part} loss", line(0, 0, 25, 0, COLORS[part])))
     if baseline:
         y = at(0, baseline)[1]
         body.append(f'<line class="baseline" x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}" '
@@ -79,9 +78,8 @@ def loss_svg(history, best_epoch=None, baseline=None, loss_name="MSE"):
         body.append(f'<circle class="best" cx="{x:.1f}" cy="{y:.1f}" r="5" fill="none" stroke="black">'
                     f"<title>the kept model: epoch {best_epoch}</title></circle>")
         legend.append(("kept model", '<circle cx="12" cy="0" r="5" fill="none" stroke="black"/>'))
-    top = history[0]["train_loss"]
-    if len(history) > 1 and math.log10(top) > high:
-        legend.append((f"epoch 0 above the scale: train {top:.3g}", ""))
+    if len(history) > 1 and math.log10(history[0]["train_loss"]) > high:
+        legend.append((f"epoch 0 above the scale: train {history[0]['train_loss']:.3g}", ""))
     return svg(HEIGHT, "Training and validation loss per epoch", body + legend_box(legend))
 
 

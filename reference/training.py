@@ -235,12 +235,8 @@ def baseline_loss(data, loss):
     return loss().forward([[mean]] * len(y), y)
 
 
-def train(config, folder, resuming=False, log=print, warn=None):
-    """Run (or continue) the training the config describes, writing into folder.
-
-    Returns the course's test summary for the bike data, the scores of metrics.json for a CSV of one's own.
-    """
-    warn = warn or (lambda message: print(message, file=sys.stderr, flush=True))
+def inspected(config, log, warn):
+    """The data of the config, its summary logged and its constant features warned about: (parts, encoding)."""
     data, encoding, names = prepare_data(config)
     if config["data"]["task"]:
         log(tabular.describe(data, encoding, config["data"]["order"]))
@@ -248,6 +244,16 @@ def train(config, folder, resuming=False, log=print, warn=None):
         log(sanity.inspect(data, config["data"]["features"], config["data"]["target"], config["data"]["order"]))
     for name in sanity.constant_features(data["train"][0], names):
         warn(f"data: feature '{name}' has one value on every training row; it carries no information")
+    return data, encoding
+
+
+def train(config, folder, resuming=False, log=print, warn=None):
+    """Run (or continue) the training the config describes, writing into folder.
+
+    Returns the course's test summary for the bike data, the scores of metrics.json for a CSV of one's own.
+    """
+    warn = warn or (lambda message: print(message, file=sys.stderr, flush=True))
+    data, encoding = inspected(config, log, warn)
     run = Run(config, folder, encoding, baseline_loss(data, loss_for(encoding["target"])))
     if resuming:
         restore(run, warn)
