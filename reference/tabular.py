@@ -77,7 +77,14 @@ def encode(columns, header, rows, name, lines):
 
 def class_names(labels, name, target):
     """The distinct labels, in numeric order when all are numbers, else in text order; at least two."""
-    classes = sorted(set(labels), key=float) if all(is_number(v) for v in labels) else sorted(set(labels))
+    if "" in labels:
+        raise DataError(f"{name}, line {labels.index('') + 2}, column '{target}': no class label; every row "
+                        "needs one")
+    numbers = all(is_number(v) for v in labels)
+    classes = sorted(set(labels), key=float) if numbers else sorted(set(labels))
+    if numbers and len(classes) > MAX_CATEGORIES:
+        raise DataError(f"{name}, column '{target}': {len(classes)} different numbers as classes; for a quantity, "
+                        "set data.task to 'regression'")
     if len(classes) < 2:
         raise DataError(f"{name}, column '{target}': one class only ({classes[0]!r}); classification needs two")
     return classes
@@ -177,11 +184,11 @@ def split_rows(labels, data, seed, name):
     return indices
 
 
-def fit_target(data, labels, lines, name):
-    """The target's encoding: the classes of every row, or the mean and std of the training rows given."""
+def fit_target(data, classes, labels, lines, name):
+    """The target's encoding: the classes given, or the mean and std of the training rows' labels."""
     target = {"name": data["target"], "task": data["task"]}
-    if data["task"] == "classification":
-        target["classes"] = class_names(labels, name, data["target"])
+    if classes:
+        target["classes"] = classes
     else:
         target["mean"], target["std"] = moments([parse_number(v, name, line, data["target"])
                                                  for v, line in zip(labels, lines)])
@@ -195,12 +202,11 @@ def prepare(data, seed):
     features = feature_names(header, data["target"], data["features"], name)
     lines, rows = list(range(2, len(rows) + 2))[::data["every"]], rows[::data["every"]]
     labels = column(header, rows, data["target"])
+    classes = class_names(labels, name, data["target"]) if data["task"] == "classification" else None
     indices = split_rows(labels, data, seed, name)
     train = [rows[i] for i in indices[0]]
     columns = [fit_column(c, column(header, train, c), name) for c in features]
-    classification = data["task"] == "classification"
-    target = fit_target(data, labels if classification else [labels[i] for i in indices[0]],
-                        [lines[i] for i in indices[0]], name)
+    target = fit_target(data, classes, [labels[i] for i in indices[0]], [lines[i] for i in indices[0]], name)
     parts = {}
     for part, chosen in zip(("train", "validation", "test"), indices):
         x = encode(columns, header, [rows[i] for i in chosen], name, [lines[i] for i in chosen])

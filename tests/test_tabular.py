@@ -164,10 +164,14 @@ def test_sizes_that_do_not_fit_the_data_are_named_after_the_data_is_read(tmp_pat
      "column 'a': numbers except 'NA'; fill in or remove that value"),
     ("a,c,y\n" + "".join(f"name{i},{i},{i}\n" for i in range(80)), "column 'a': 56 different text values"),
     ("a,c,y\n1,2,3\n2,3,4\n", "2 rows leave the test block empty"),
+    ("a,c,y\n" + "".join(f"{i},{i},{i}.5\n" for i in range(60)), "60 different numbers as classes; for a quantity"),
+    ("a,c,y\n1,2,cat\n2,3,\n3,4,dog\n", "line 3, column 'y': no class label"),
+    ("a,c,y\n1,2,cat\n2,3,cat\n3,4,cat\n", "column 'y': one class only ('cat'); classification needs two"),
 ])
 def test_bad_data_is_one_line_naming_the_rule(tmp_path, text, words):
     (tmp_path / "d.csv").write_text(text, encoding="utf-8")
-    data = {"csv": str(tmp_path / "d.csv"), "target": "y", "task": "regression", "features": ["a", "c"],
+    task = "classification" if "class" in words else "regression"
+    data = {"csv": str(tmp_path / "d.csv"), "target": "y", "task": task, "features": ["a", "c"],
             "split": [0.7, 0.15, 0.15], "order": "file", "every": 1}
     with pytest.raises(DataError) as error:
         tabular.prepare(data, 0)
