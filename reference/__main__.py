@@ -5,6 +5,7 @@ line on stderr that names the rule: exit 2 for the command line and the
 config (nothing has run), 1 for data, model files and failed runs.
 """
 import argparse
+import csv
 import os
 import sys
 import time
@@ -28,7 +29,7 @@ class Parser(argparse.ArgumentParser):
 
 
 def parser():
-    p = Parser(prog="python -m reference", description="Train a network on the bike data, or predict with one.")
+    p = Parser(prog="python -m reference", description="Train a network on the bike data or a CSV of your own, or predict with one.")
     commands = p.add_subparsers(dest="command", required=True, parser_class=Parser)
     train = commands.add_parser("train", help="train from a JSON config (default: the 5-8-1 ReLU network)")
     train.add_argument("--config", metavar="FILE", help="a JSON config; keys left out take their defaults")
@@ -36,7 +37,7 @@ def parser():
     train.add_argument("--resume", metavar="DIR", help="continue the run saved in DIR")
     predict = commands.add_parser("predict", help="print a saved model's predictions for the rows of a CSV file")
     predict.add_argument("--model", metavar="FILE", required=True, help="a model.json written by train")
-    predict.add_argument("--csv", metavar="FILE", required=True, help="a CSV file with the model's feature columns")
+    predict.add_argument("--csv", metavar="FILE", required=True, help="a CSV file with the model's feature columns (other columns are copied to the output)")
     return p
 
 
@@ -65,9 +66,11 @@ def train_command(args):
         if os.path.exists(os.path.join(folder, "checkpoint.json")):
             raise UsageError(f"--out {folder} holds a run already; continue it with --resume {folder}, "
                              "or choose another folder")
-    print(f"run folder: {folder}", flush=True)
+        if os.path.exists(folder) and (not os.path.isdir(folder) or os.listdir(folder)):
+            raise UsageError(f"--out {folder} exists and is not a run folder; a run writes only into a new or "
+                             "empty folder, so that no file of yours is overwritten: choose another folder")
     try:
-        training.train(config, folder, resuming=bool(args.resume))
+        training.train(config, folder, resuming=bool(args.resume), log=lambda line: print(line, flush=True))
     except KeyboardInterrupt:
         print(f"python -m reference: interrupted; the last finished epoch is saved, continue with --resume {folder}",
               file=sys.stderr)
@@ -75,11 +78,20 @@ def train_command(args):
     return 0
 
 
+def to_stderr(message):
+    print(message, file=sys.stderr, flush=True)
+
+
 def predict_command(args):
-    """predict: a header line, then one prediction per CSV row."""
-    target, predictions = predict(args.model, args.csv)
-    lines = [f"predicted_{target}"] + [f"{p:.1f}" for p in predictions]
-    sys.stdout.write("\n".join(lines) + "\n")
+    """predict: the CSV's columns and rows, each row followed by its prediction (and probability, for classes)."""
+    header, rows, target, predictions = predict(args.model, args.csv, to_stderr)
+    out = csv.writer(sys.stdout, lineterminator="\n")
+    if "classes" in target:
+        out.writerow(header + [f"predicted_{target['name']}", "probability"])
+        out.writerows(row + [label, f"{p:.4f}"] for row, (label, p) in zip(rows, predictions))
+    else:
+        out.writerow(header + [f"predicted_{target['name']}"])
+        out.writerows(row + [f"{p:.6g}"] for row, p in zip(rows, predictions))
     return 0
 
 

@@ -1,35 +1,65 @@
-"""A multilayer perceptron from its description: layer sizes and activations (specs/architecture.md)."""
+"""A network from its description: a list of layers, or layer sizes and activations (specs/architecture.md)."""
 import random
 
 from reference.dense import Dense
 from reference.identity import Identity
 from reference.initializers import he_normal, xavier_uniform
 from reference.leaky_relu import LeakyReLU
+from reference.neuron import Neuron
 from reference.relu import ReLU
 from reference.sequential import Sequential
 from reference.sigmoid import Sigmoid
+from reference.softmax import Softmax
 from reference.tanh import Tanh
 
 ACTIVATIONS = {"identity": Identity, "relu": ReLU, "leaky_relu": LeakyReLU, "sigmoid": Sigmoid, "tanh": Tanh}
+LAYERS = {"dense": Dense, "neuron": Neuron, **ACTIVATIONS, "softmax": Softmax}
+SETTINGS = {"dense": ["units"], "leaky_relu": ["alpha"]}  # the settings a layer entry may carry besides "type"
 INITIALIZERS = {"he_normal": he_normal, "xavier_uniform": xavier_uniform}
 
 
-def build(sizes, activations, init="he_normal", seed=0):
-    """sizes [D, H1, ..., M], one activation per Dense layer -> Sequential([Dense, act, Dense, act, ...]).
-
-    Layer k's weights come from a seed drawn from random.Random(seed), so one seed fixes every layer.
-    """
-    rng = random.Random(seed)
+def layers_from_sizes(sizes, activations):
+    """sizes [D, H1, ..., M], one activation per Dense layer -> the layer list [dense H1, a1, ..., dense M, aK]."""
     layers = []
-    for n_in, n_out, activation in zip(sizes, sizes[1:], activations):
-        layers.append(Dense(n_in, n_out, rng.getrandbits(32), INITIALIZERS[init]))
-        layers.append(ACTIVATIONS[activation]())
-    return Sequential(layers)
+    for n_out, activation in zip(sizes[1:], activations):
+        layers += [{"type": "dense", "units": n_out}, {"type": activation}]
+    return layers
 
 
-def param_shapes(sizes):
-    """sizes -> {name: shape} of the network's params: "2k.W" (D_k, D_k+1) and "2k.b" (D_k+1,)."""
-    shapes = {}
-    for k, (n_in, n_out) in enumerate(zip(sizes, sizes[1:])):
-        shapes[f"{2 * k}.W"], shapes[f"{2 * k}.b"] = (n_in, n_out), (n_out,)
-    return shapes
+def build_layers(layers, n_in, n_out, init="he_normal", seed=0):
+    """A layer list, input width D and output width M -> (Sequential, the list with every width filled in).
+
+    A dense entry without "units" takes M; every layer with params takes its seed from the next
+    draw of random.Random(seed).getrandbits(32), so one seed fixes every layer.
+    """
+    rng, built, filled, width = random.Random(seed), [], [], n_in
+    for entry in layers:
+        kind = entry["type"]
+        if kind == "dense":
+            units = entry.get("units", n_out)
+            built.append(Dense(width, units, rng.getrandbits(32), INITIALIZERS[init]))
+            entry, width = {"type": "dense", "units": units}, units
+        elif kind == "neuron":
+            built.append(Neuron(width, rng.getrandbits(32), INITIALIZERS[init]))
+            width = 1
+        else:
+            built.append(LAYERS[kind](**{k: v for k, v in entry.items() if k != "type"}))
+        filled.append(dict(entry))
+    return Sequential(built), filled
+
+
+def output_width(layers, n_in):
+    """The width of the last layer's output when the list is applied to D = n_in inputs (dense without units: None)."""
+    width = n_in
+    for entry in layers:
+        if entry["type"] == "dense":
+            width = entry.get("units")
+        elif entry["type"] == "neuron":
+            width = 1
+    return width
+
+
+def build(sizes, activations, init="he_normal", seed=0):
+    """sizes [D, H1, ..., M], one activation per Dense layer -> Sequential([Dense, act, Dense, act, ...])."""
+    return build_layers(layers_from_sizes(sizes, activations), sizes[0], sizes[-1], init, seed)[0]
+

@@ -4,6 +4,7 @@ Rows stay in time order. Features are scaled into [0, 1]; the target is the
 hourly count of rentals divided by target_scale (cnt / 1000 by default).
 """
 import csv
+import io
 import math
 import os
 
@@ -30,9 +31,80 @@ def load(path=HOUR_CSV, features=FEATURES, target="cnt", target_scale=1000.0):
     return scaled(rows, features), [[values[-1] / target_scale] for values in rows]
 
 
+def encoding(features, target, target_scale, x):
+    """The fixed scales as an encoding (specs/tabular.md): mean 0 and std SCALES[column] give value / SCALES[column].
+
+    x (N, D): the scaled training rows, whose range the encoding records in the file's units.
+    """
+    columns = [{"name": c, "mean": 0.0, "std": SCALES[c],
+                "range": [min(row[d] for row in x) * SCALES[c], max(row[d] for row in x) * SCALES[c]]}
+               for d, c in enumerate(features)]
+    return {"columns": columns, "target": {"name": target, "task": "regression", "mean": 0.0, "std": target_scale}}
+
+
 def scaled(rows, features):
     """Rows of column values (features first) -> x (N, D), each feature divided by its scale."""
     return [[v / SCALES[c] for v, c in zip(values, features)] for values in rows]
+
+
+def separator_of(header):
+    """";" for a header line with ";" and no "," (a spreadsheet's CSV in a comma-decimal locale), else ","."""
+    return ";" if ";" in header and "," not in header else ","
+
+
+def read_rows(path):
+    """CSV -> (header, data rows as lists of strings); a DataError names the file and the rule.
+
+    A UTF-8 BOM is skipped; a header without "," but with ";" makes ";" the separator, and then a
+    number with a decimal comma ("1,5") is read with a point ("1.5").
+    """
+    name = os.path.basename(path)
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as f:
+            text = f.read()
+    except (OSError, UnicodeDecodeError) as e:
+        raise DataError(f"{name}: cannot be read as UTF-8 CSV ({e})") from None
+    separator = separator_of(text.split("\n", 1)[0])
+    try:
+        rows = [row for row in csv.reader(io.StringIO(text), delimiter=separator) if row]
+    except csv.Error as e:
+        raise DataError(f"{name}: cannot be read as CSV ({e})") from None
+    if separator == ";":
+        rows = [[decimal_point(field) for field in row] for row in rows]
+    if not rows:
+        raise DataError(f"{name}: the file is empty; expected a header line")
+    header = rows[0]
+    check_header(header, name)
+    for line, row in enumerate(rows[1:], start=2):
+        if len(row) != len(header):
+            raise DataError(f"{name}, line {line}: expected {len(header)} fields like the header, got {len(row)}")
+    if len(rows) == 1:
+        raise DataError(f"{name}: no data rows after the header")
+    return header, rows[1:]
+
+
+def check_header(header, name):
+    """A header names each column once, and is not a row of numbers (a file without a header)."""
+    if all(is_number(field) for field in header):
+        raise DataError(f"{name}, line 1: the first line is all numbers, a data row, not a header; add a first "
+                        "line that names the columns")
+    for k, column in enumerate(header):
+        if column in header[:k]:
+            raise DataError(f"{name}, line 1: column '{column}' appears twice in the header; name every column once")
+
+
+def decimal_point(field):
+    """A number written with a decimal comma, as a ';'-separated spreadsheet writes it ("1,5"), with a point."""
+    point = field.replace(",", ".")
+    return point if "," in field and is_number(point) else field
+
+
+def is_number(text):
+    """True when a CSV field is a finite number."""
+    try:
+        return math.isfinite(float(text))
+    except ValueError:
+        return False
 
 
 def read_columns(path, columns, why=""):
@@ -41,33 +113,19 @@ def read_columns(path, columns, why=""):
     why is said after a missing column's name (e.g. ", which the model takes as a feature").
     """
     name = os.path.basename(path)
-    try:
-        with open(path, newline="", encoding="utf-8") as f:
-            rows = list(csv.reader(f))
-    except (OSError, UnicodeDecodeError, csv.Error) as e:
-        raise DataError(f"{name}: cannot be read as CSV ({e})") from None
-    if not rows:
-        raise DataError(f"{name}: the file is empty; expected a header line")
-    header = rows[0]
-    indices = [_column(header, c, name, why) for c in columns]
-    values = []
-    for line, row in enumerate(rows[1:], start=2):
-        if len(row) != len(header):
-            raise DataError(f"{name}, line {line}: expected {len(header)} fields like the header, got {len(row)}")
-        values.append([_number(row[i], name, line, header[i]) for i in indices])
-    if not values:
-        raise DataError(f"{name}: no data rows after the header")
-    return values
+    header, rows = read_rows(path)
+    indices = [column_index(header, c, name, why) for c in columns]
+    return [[parse_number(row[i], name, line, header[i]) for i in indices] for line, row in enumerate(rows, start=2)]
 
 
-def _column(header, column, name, why=""):
+def column_index(header, column, name, why=""):
     """Index of a column in the header, or a DataError naming the missing column."""
     if column not in header:
         raise DataError(f"{name}, line 1: missing column '{column}'{why}")
     return header.index(column)
 
 
-def _number(text, name, line, column):
+def parse_number(text, name, line, column):
     """A CSV field -> float, or a DataError naming file, line and column."""
     try:
         value = float(text)

@@ -8,11 +8,13 @@ import json
 import os
 import tempfile
 
-from reference.architecture import ACTIVATIONS, build, param_shapes
-from reference.parameters import copy
+from reference.architecture import LAYERS, build_layers
+from reference.parameters import copy, shape
+from reference.tabular import width
 
-MODEL_FORMAT = "nn-reference model 1"
+MODEL_FORMAT = "nn-reference model 2"
 STATE_FORMAT = "nn-reference checkpoint 1"
+FILE_MODE = 0o644
 STATE_KEYS = ("config", "epoch", "params", "optimizer", "rng", "history", "best")
 
 
@@ -21,10 +23,14 @@ class ModelError(ValueError):
 
 
 def write_text(path, text):
-    """Write text to path atomically: a temporary file beside it, flushed to disk, then os.replace."""
+    """Write text to path atomically: a temporary file beside it, flushed to disk, then os.replace.
+
+    The file is readable by everyone and writable by its owner (FILE_MODE), like any file a user saves.
+    """
     folder = os.path.dirname(os.path.abspath(path))
     handle, temporary = tempfile.mkstemp(dir=folder, prefix="." + os.path.basename(path) + ".", suffix=".tmp")
     try:
+        os.chmod(temporary, FILE_MODE)
         with os.fdopen(handle, "w", encoding="utf-8") as f:
             f.write(text)
             f.flush()
@@ -60,12 +66,10 @@ def read_json(path, what):
         raise ModelError(f"{what} '{path}' is not complete JSON (truncated or corrupt?): {e}") from None
 
 
-def model_record(config, params, epoch, validation_loss):
-    """The content of model.json: the architecture, the data it expects, and a copy of the weights."""
-    return {"format": MODEL_FORMAT, "model": config["model"], "features": config["data"]["features"],
-            "target": config["data"]["target"], "target_scale": config["data"]["target_scale"],
-            "epoch": epoch, "validation_loss": validation_loss,
-            "params": {name: copy(p) for name, p in params.items()}}
+def model_record(layers, encoding, params, epoch, validation_loss):
+    """The content of model.json: the layer list, the encoding of the data (specs/tabular.md), a copy of the weights."""
+    return {"format": MODEL_FORMAT, "layers": layers, "data": encoding, "epoch": epoch,
+            "validation_loss": validation_loss, "params": {name: copy(p) for name, p in params.items()}}
 
 
 def state_record(config, epoch, params, optimizer, rng, history, best):
@@ -97,37 +101,39 @@ def load_model(path):
     """model.json -> (model, record), the model a Sequential holding the saved weights; or ModelError."""
     record = read_json(path, "model file")
     if not isinstance(record, dict) or record.get("format") != MODEL_FORMAT:
-        raise ModelError(f"model file '{path}' is not a model written by 'python -m reference train' "
-                         f"(its \"format\" should be \"{MODEL_FORMAT}\")")
-    for key in ("model", "features", "target", "target_scale", "params"):
+        raise ModelError(f"model file '{path}' is not a model written by this version of 'python -m reference "
+                         f"train' (its \"format\" should be \"{MODEL_FORMAT}\"); train it again")
+    for key in ("layers", "data", "params"):
         if key not in record:
             raise ModelError(f"model file '{path}' has no \"{key}\"; a model file needs it")
-    model = build_from(record["model"], path)
-    set_params(model, record["params"], record["model"]["sizes"], f"model file '{path}'")
+    model = build_from(record["layers"], record["data"], path)
+    set_params(model, record["params"], f"model file '{path}'")
     return model, record
 
 
-def build_from(architecture, path):
+def build_from(layers, encoding, path):
     """The network a model file describes, or ModelError if the description is not one the trainer writes."""
-    sizes, activations = architecture.get("sizes"), architecture.get("activations")
-    valid = (isinstance(sizes, list) and len(sizes) >= 2 and all(isinstance(s, int) and s > 0 for s in sizes)
-             and isinstance(activations, list) and len(activations) == len(sizes) - 1
-             and all(a in ACTIVATIONS for a in activations))
-    if not valid:
-        raise ModelError(f"model file '{path}' describes no network this trainer builds: model {architecture}")
-    return build(sizes, activations)
+    for k, entry in enumerate(layers if isinstance(layers, list) else [None]):
+        kind = entry.get("type") if isinstance(entry, dict) else None
+        if kind not in LAYERS:
+            raise ModelError(f"model file '{path}' describes no network this trainer builds: layer {k} is a "
+                             f"{json.dumps(kind)}, not one of {', '.join(LAYERS)}")
+    try:
+        return build_layers(layers, width(encoding["columns"]), None)[0]
+    except (KeyError, TypeError, ValueError) as e:
+        raise ModelError(f"model file '{path}' describes no network this trainer builds ({type(e).__name__}: {e}): "
+                         f"layers {json.dumps(layers)[:200]}") from None
 
 
-def set_params(model, params, sizes, source):
-    """Copy saved params into model, after checking every name and shape against the architecture."""
-    expected = param_shapes(sizes)
+def set_params(model, params, source):
+    """Copy saved params into model, after checking every name and shape against the model's own."""
+    expected = {name: shape(p) for name, p in model.params.items()}
     if not isinstance(params, dict) or set(params) != set(expected):
         found = sorted(params) if isinstance(params, dict) else type(params).__name__
-        raise ModelError(f"{source}: params {found} do not match the architecture sizes {sizes}, "
-                         f"which has {sorted(expected)}")
+        raise ModelError(f"{source}: params {found} do not match the architecture, which has {sorted(expected)}")
     for name, want in expected.items():
         if not well_formed(params[name], want):
-            raise ModelError(f"{source}: params['{name}'] should be {want} numbers for sizes {sizes}; "
+            raise ModelError(f"{source}: params['{name}'] should be {want} numbers; "
                              "the file is from another architecture or was edited")
         model.params[name] = copy(params[name])
 

@@ -1,16 +1,47 @@
 """Predictions of a saved model on the rows of a CSV file, in the target's own units (specs/predict.md)."""
-from reference.bike_sharing import read_columns, scaled
+import os
+
+from reference.bike_sharing import read_rows
 from reference.checkpoint import load_model
+from reference.tabular import decode, encode
+
+FAR = 1.0  # an input more than this many training ranges outside the training range is far outside it
 
 
-def read_features(path, features):
-    """CSV -> x (N, D), x[n][d] = value / SCALES[feature d]; the target column is not needed."""
-    return scaled(read_columns(path, features, ", which the model takes as a feature"), features)
+def predict(model_path, csv_path, warn=None):
+    """-> (header, rows, target, predictions): the CSV's rows as read, and one prediction per row.
 
-
-def predict(model_path, csv_path):
-    """-> (target name, [prediction per CSV row]), each prediction = model output * target_scale."""
+    A prediction is a number in the target's units (regression) or a (class name, probability) pair.
+    warn, if given, receives one line per numeric column with values far outside the training range.
+    """
     model, record = load_model(model_path)
-    x = read_features(csv_path, record["features"])
-    scale = record["target_scale"]
-    return record["target"], [row[0] * scale for row in model.forward(x)]
+    columns, target = record["data"]["columns"], record["data"]["target"]
+    header, rows = read_rows(csv_path)
+    x = encode(columns, header, rows, os.path.basename(csv_path), range(2, len(rows) + 2))
+    for line in far_outside(columns, x):
+        (warn or (lambda message: None))(line)
+    return header, rows, target, decode(target, model.forward(x))
+
+
+def far_outside(columns, x):
+    """One warning per column with values unlike the training rows: numbers more than FAR training ranges
+    beyond [min, max], or text values the training rows never had (encoded as all zeros)."""
+    warnings, d = [], 0
+    for column in columns:
+        if "categories" in column:
+            k = len(column["categories"])
+            unseen = sum(1 for row in x if not any(row[d:d + k]))
+            if unseen:
+                warnings.append(f"predict: column '{column['name']}' has {unseen} value(s) the training rows never "
+                                "had; the model reads them as none of the known values")
+            d += k
+            continue
+        low, high = column["range"]
+        margin = FAR * ((high - low) or abs(high) or 1.0)
+        values = [row[d] * column["std"] + column["mean"] for row in x]
+        outside = [v for v in values if v < low - margin or v > high + margin]
+        if outside:
+            warnings.append(f"predict: column '{column['name']}' has {len(outside)} value(s) far outside the training "
+                            f"range [{low:g}, {high:g}] (e.g. {outside[0]:g}); predictions there are guesses")
+        d += 1
+    return warnings

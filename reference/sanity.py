@@ -13,8 +13,11 @@ class SanityError(ValueError):
     """Data that would make training meaningless; the message is one line saying what to look at."""
 
 
-def inspect(parts, features, target):
-    """{"train": (x, y), "validation": ..., "test": ...} -> a summary line; SanityError where a rule breaks."""
+def inspect(parts, features, target, order="file"):
+    """{"train": (x, y), "validation": ..., "test": ...} -> a summary line; SanityError where a rule breaks.
+
+    order: "file" (the blocks are in time order) or "shuffle", as data.order says.
+    """
     for part, (x, y) in parts.items():
         if not x:
             raise SanityError(f"data: the {part} block is empty; use more rows (data.every) or change data.split")
@@ -36,7 +39,7 @@ def inspect(parts, features, target):
     lows = min(min(row) for row in x)
     highs = max(max(row) for row in x)
     mean = math.fsum(targets) / len(targets)
-    return (f"data: {sizes} rows, in time order; {len(features)} features in [{lows:.3g}, {highs:.3g}]; "
+    return (f"data: {sizes} rows, {'in time order' if order == 'file' else 'shuffled'}; {len(features)} features in [{lows:.3g}, {highs:.3g}]; "
             f"target {target} in [{min(targets):.3g}, {max(targets):.3g}], mean {mean:.3g}")
 
 

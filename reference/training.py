@@ -1,8 +1,9 @@
 """A training run from a resolved config: the epoch loop and the files of the run (specs/training.md).
 
 The run folder holds config.json, history.json, model.json (the kept model),
-checkpoint.json (everything needed to continue), loss.svg and weights.svg;
-every file is rewritten atomically after each epoch.
+checkpoint.json (everything needed to continue), loss.svg and weights.svg,
+rewritten atomically after each epoch, and at the end metrics.json,
+report.html and, for classification, confusion.svg.
 """
 import json
 import math
@@ -11,18 +12,21 @@ import random
 import sys
 import time
 
-from reference import plots, sanity
+from reference import metrics, plots, report, sanity, tabular
 from reference.adam import Adam
-from reference.architecture import build
-from reference.bike_sharing import HOUR_CSV, chronological_split, load
+from reference.architecture import build_layers, layers_from_sizes, output_width
+from reference.bike_sharing import HOUR_CSV, encoding, load
+from reference.binary_cross_entropy import BinaryCrossEntropy
 from reference.checkpoint import (model_record, read_json, read_state, remove_leftovers, set_params, state_record,
                                   write_json, write_text)
+from reference.config import fail
 from reference.minibatches import minibatches
 from reference.momentum import Momentum
 from reference.mse import MSE
 from reference.parameters import copy, entries
 from reference.schedules import constant, cosine, exponential, step_decay
 from reference.sgd import SGD
+from reference.softmax_cross_entropy import SoftmaxCrossEntropy
 from reference.weight_decay import WeightDecay
 
 OPTIMIZERS = {"sgd": SGD, "momentum": Momentum, "adam": Adam}
@@ -35,11 +39,50 @@ class TrainingError(RuntimeError):
     """A run that cannot go on (divergence, a checkpoint that does not fit); the message is one line."""
 
 
-def prepare_data(data):
-    """The data section of a config -> {"train": (x, y), "validation": ..., "test": ...}, blocks in time order."""
+def prepare_data(config):
+    """A config -> (parts {"train": (x, y), "validation": ..., "test": ...}, encoding, input names).
+
+    The encoding (specs/tabular.md) is how model.json turns CSV rows into x and outputs into predictions.
+    """
+    data = config["data"]
+    if data["task"]:
+        return tabular.prepare(data, config["seed"])
     x, y = load(data["csv"] or HOUR_CSV, data["features"], data["target"], data["target_scale"])
     x, y = x[::data["every"]], y[::data["every"]]
-    return dict(zip(PARTS, chronological_split(x, y, data["split"])))
+    indices = tabular.split_indices([None] * len(x), data["split"], data["order"], config["seed"])
+    parts = {part: ([x[i] for i in chosen], [y[i] for i in chosen]) for part, chosen in zip(PARTS, indices)}
+    return parts, encoding(data["features"], data["target"], data["target_scale"], parts["train"][0]), \
+        list(data["features"])
+
+
+def loss_for(target):
+    """MSE for regression, BinaryCrossEntropy for two classes, SoftmaxCrossEntropy for more."""
+    if "classes" not in target:
+        return MSE
+    return BinaryCrossEntropy if len(target["classes"]) == 2 else SoftmaxCrossEntropy
+
+
+def layer_list(config, n_in, target):
+    """The config's layers, sizes checked against the data, with a sigmoid after the last for two classes."""
+    model, n_out = config["model"], outputs(target)
+    if "layers" in model:
+        layers = list(model["layers"])
+    else:
+        sizes = model["sizes"]
+        if sizes[0] != n_in:
+            fail("model.sizes[0]", f"{n_in}, the number of inputs the data gives", sizes[0])
+        if sizes[-1] != n_out:
+            fail(f"model.sizes[{len(sizes) - 1}]", f"{n_out}, the number of outputs the task needs", sizes[-1])
+        layers = layers_from_sizes(sizes, model["activations"])
+    if "classes" in target and n_out == 1 and layers[-1]["type"] != "sigmoid":
+        layers.append({"type": "sigmoid"})
+    return layers
+
+
+def outputs(target):
+    """M: one output for regression and for two classes, one per class for more."""
+    classes = target.get("classes", [])
+    return len(classes) if len(classes) > 2 else 1
 
 
 def learning_rate(config, epoch):
@@ -56,19 +99,25 @@ def make_optimizer(settings):
     return OPTIMIZERS[settings["name"]](settings["lr"], **own)
 
 
-def mse(model, part):
-    """The mean squared error of model on (x, y)."""
+def data_loss(model, part, loss):
+    """The loss (an MSE, BinaryCrossEntropy or SoftmaxCrossEntropy class) of model on part = (x, y)."""
     x, y = part
-    return MSE().forward(model.forward(x), y)
+    return loss().forward(model.forward(x), y)
 
 
 class Run:
     """The state of a training run; a checkpoint holds all of it, so a resumed run continues bit for bit."""
 
-    def __init__(self, config, folder):
-        self.config, self.folder = config, folder
-        self.model = build(config["model"]["sizes"], config["model"]["activations"], config["model"]["init"],
-                           config["seed"])
+    def __init__(self, config, folder, encoding, baseline):
+        self.config, self.folder, self.encoding, self.baseline = config, folder, encoding, baseline
+        n_in = tabular.width(encoding["columns"])
+        self.loss = loss_for(encoding["target"])
+        self.model, self.layers = build_layers(layer_list(config, n_in, encoding["target"]), n_in,
+                                               outputs(encoding["target"]), config["model"]["init"], config["seed"])
+        if output_width(self.layers, n_in) != outputs(encoding["target"]):
+            fail("model.layers", f"a list whose last layer gives {outputs(encoding['target'])} outputs, as the task "
+                                 "needs (leave out the last dense layer's units)", config["model"]["layers"])
+        self.initial = {name: copy(p) for name, p in self.model.params.items()}
         self.optimizer = make_optimizer(config["optimizer"])
         self.decay = WeightDecay(config["weight_decay"])
         self.rng = random.Random(f"minibatches {config['seed']}")
@@ -80,7 +129,7 @@ class Run:
 
     def train_epoch(self, x, y):
         """One pass over (x, y) in shuffled mini-batches; TrainingError if the loss stops being finite."""
-        loss = MSE()
+        loss = self.loss()
         for batch in minibatches(len(x), self.config["batch_size"], self.rng):
             value = loss.forward(self.model.forward([x[i] for i in batch]), [y[i] for i in batch])
             if self.blown_up(value):
@@ -102,8 +151,8 @@ class Run:
 
     def record(self, data, lr):
         """Evaluate on the train and validation blocks, append to the history, keep the model if it is best."""
-        entry = {"epoch": self.epoch, "train_loss": mse(self.model, data["train"]),
-                 "validation_loss": mse(self.model, data["validation"]), "lr": lr}
+        entry = {"epoch": self.epoch, "train_loss": data_loss(self.model, data["train"], self.loss),
+                 "validation_loss": data_loss(self.model, data["validation"], self.loss), "lr": lr}
         for value in (entry["train_loss"], entry["validation_loss"]):
             if self.blown_up(value):
                 raise self.diverged(self.epoch, f"the loss became {value:.4g}")
@@ -115,9 +164,9 @@ class Run:
         if better or self.config["keep"] == "last":
             self.best = {"epoch": self.epoch, "validation_loss": entry["validation_loss"],
                          "params": {name: copy(p) for name, p in self.model.params.items()}}
-            write_json(self.path("model.json"), model_record(self.config, self.best["params"], self.epoch,
-                                                             entry["validation_loss"]))
-            write_text(self.path("weights.svg"), plots.weights_svg(self.best["params"]))
+            write_json(self.path("model.json"), model_record(self.layers, self.encoding, self.best["params"],
+                                                             self.epoch, entry["validation_loss"]))
+            write_text(self.path("weights.svg"), plots.weights_svg(self.best["params"], self.initial))
         return entry
 
     def stop(self, reason):
@@ -131,35 +180,40 @@ class Run:
                                                               self.optimizer, self.rng, self.history, self.best))
         write_json(self.path("history.json"), {"epochs": self.history, "best_epoch": self.best["epoch"],
                                                "stopped": None})
-        write_text(self.path("loss.svg"), plots.loss_svg(self.history, self.best["epoch"]))
+        write_text(self.path("loss.svg"), plots.loss_svg(self.history, self.best["epoch"], self.baseline,
+                                                         LOSS_NAMES[self.loss]))
 
 
-def start(config, folder, data):
-    """A new run in folder: the untrained model is epoch 0, recorded and saved before any step."""
-    os.makedirs(folder, exist_ok=True)
-    write_json(os.path.join(folder, "config.json"), config)
-    run = Run(config, folder)
+LOSS_NAMES = {MSE: "MSE", BinaryCrossEntropy: "binary cross-entropy", SoftmaxCrossEntropy: "cross-entropy"}
+
+
+def start(run, data):
+    """A new run in its folder: the untrained model is epoch 0, recorded and saved before any step."""
+    os.makedirs(run.folder, exist_ok=True)
+    write_json(run.path("config.json"), run.config)
     run.record(data, None)
     run.save()
-    return run
 
 
-def resume(config, folder):
-    """The run saved in folder/checkpoint.json, continued under config (same model and data, maybe more epochs)."""
-    saved = read_state(os.path.join(folder, "checkpoint.json"))
-    remove_leftovers(folder)
+def restore(run, warn):
+    """Load the run saved in run.folder/checkpoint.json into run, to continue under run.config (maybe more epochs)."""
+    config, folder = run.config, run.folder
+    saved = read_state(run.path("checkpoint.json"))
     for key in ("model", "data", "seed", "batch_size", "optimizer.name"):
         was, now = lookup(saved["config"], key), lookup(config, key)
         if was != now:
             raise TrainingError(f"cannot resume {folder}: it was trained with {key} = {json.dumps(was)}, the config "
                                 f"asks for {json.dumps(now)}; resume with the run's own config.json")
-    run = Run(config, folder)
-    set_params(run.model, saved["params"], config["model"]["sizes"], f"checkpoint in {folder}")
+    if config["schedule"]["name"] == "cosine" and saved["config"]["epochs"] != config["epochs"]:
+        warn(f"schedule: the cosine schedule was planned for {saved['config']['epochs']} epochs and is stretched to "
+             f"{config['epochs']}: the learning rate of epoch {saved['epoch'] + 1} becomes "
+             f"{learning_rate(config, saved['epoch']):.4g}, not {learning_rate(saved['config'], saved['epoch']):.4g}")
+    remove_leftovers(folder)
+    set_params(run.model, saved["params"], f"checkpoint in {folder}")
     vars(run.optimizer).update(saved["optimizer"])
     run.rng.setstate(saved["rng"])
     run.history, run.epoch, run.best = saved["history"], saved["epoch"], saved["best"]
-    write_json(os.path.join(folder, "config.json"), config)
-    return run
+    write_json(run.path("config.json"), config)
 
 
 def lookup(config, key):
@@ -169,14 +223,43 @@ def lookup(config, key):
     return config
 
 
-def train(config, folder, resuming=False, log=print, warn=None):
-    """Run (or continue) the training the config describes, writing into folder; returns the test summary."""
-    warn = warn or (lambda message: print(message, file=sys.stderr, flush=True))
-    data = prepare_data(config["data"])
-    log(sanity.inspect(data, config["data"]["features"], config["data"]["target"]))
-    for name in sanity.constant_features(data["train"][0], config["data"]["features"]):
+def baseline_loss(data, loss):
+    """The validation loss of predicting without features: the mean target, or the class frequencies."""
+    seen = data["train"][1] + data["validation"][1]
+    y = data["validation"][1]
+    if loss is SoftmaxCrossEntropy:
+        classes = max(seen) + 1
+        logits = [math.log(max(seen.count(k) / len(seen), 1e-12)) for k in range(classes)]
+        return loss().forward([logits] * len(y), y)
+    mean = math.fsum(row[0] for row in seen) / len(seen)
+    return loss().forward([[mean]] * len(y), y)
+
+
+def inspected(config, log, warn):
+    """The data of the config, its summary logged and its constant features warned about: (parts, encoding)."""
+    data, encoding, names = prepare_data(config)
+    if config["data"]["task"]:
+        log(tabular.describe(data, encoding, config["data"]["order"]))
+    else:
+        log(sanity.inspect(data, config["data"]["features"], config["data"]["target"], config["data"]["order"]))
+    for name in sanity.constant_features(data["train"][0], names):
         warn(f"data: feature '{name}' has one value on every training row; it carries no information")
-    run = resume(config, folder) if resuming else start(config, folder, data)
+    return data, encoding
+
+
+def train(config, folder, resuming=False, log=print, warn=None):
+    """Run (or continue) the training the config describes, writing into folder.
+
+    Returns the course's test summary for the bike data, the scores of metrics.json for a CSV of one's own.
+    """
+    warn = warn or (lambda message: print(message, file=sys.stderr, flush=True))
+    data, encoding = inspected(config, log, warn)
+    run = Run(config, folder, encoding, baseline_loss(data, loss_for(encoding["target"])))
+    if resuming:
+        restore(run, warn)
+    log(f"run folder: {folder}")
+    if not resuming:
+        start(run, data)
     check_at = min(sanity.FIRST_EPOCHS, config["epochs"])
     while run.epoch < config["epochs"]:
         began, lr = time.perf_counter(), learning_rate(config, run.epoch)
@@ -202,20 +285,44 @@ def progress(entry, epochs, best_epoch, seconds):
             f"validation {entry['validation_loss']:.5g}  lr {entry['lr']:.4g}  {seconds:.1f}s{mark}")
 
 
+def kept_model(run):
+    """The network of the kept epoch."""
+    model = build_layers(run.layers, tabular.width(run.encoding["columns"]), None)[0]
+    set_params(model, run.best["params"], "the kept model")
+    return model
+
+
 def finish(run, data, log):
-    """Score the kept model on the test block against the mean of everything before it; write it to history."""
-    model = build(run.config["model"]["sizes"], run.config["model"]["activations"])
-    set_params(model, run.best["params"], run.config["model"]["sizes"], "the kept model")
+    """Score the kept model and the baseline on the validation and test blocks; write metrics.json and report.html."""
+    model = kept_model(run)
+    scores = metrics.scores(model, data, run.encoding["target"])
+    scores["epoch"] = run.best["epoch"]
+    write_json(run.path("metrics.json"), scores)
+    log(f"kept model: epoch {run.best['epoch']} ({run.config['keep'].replace('_', ' ')}), in {run.path('model.json')}")
+    summary = None
+    if run.config["data"]["task"]:
+        for line in metrics.lines(scores, run.encoding["target"]):
+            log(line)
+    else:
+        summary = bike_summary(run, model, data, log)
+    if "classes" in run.encoding["target"]:
+        write_text(run.path("confusion.svg"), plots.confusion_svg(scores["test"]["model"]["confusion"],
+                                                                  run.encoding["target"]["classes"]))
+    write_text(run.path("report.html"), report.html(run.folder, run.config, scores))
+    return summary or scores
+
+
+def bike_summary(run, model, data, log):
+    """The course's report: test MSE in (cnt/1000)^2 and bikes against the mean of every row before the test block."""
     earlier = data["train"][1] + data["validation"][1]
     mean = math.fsum(row[0] for row in earlier) / len(earlier)
     test_y = data["test"][1]
-    summary = {"epoch": run.best["epoch"], "mse": mse(model, data["test"]),
+    summary = {"epoch": run.best["epoch"], "mse": data_loss(model, data["test"], MSE),
                "baseline_mse": math.fsum((mean - row[0]) ** 2 for row in test_y) / len(test_y)}
     summary["ratio"] = summary["mse"] / summary["baseline_mse"]
     history = read_json(run.path("history.json"), "history")
     write_json(run.path("history.json"), {**history, "test": summary})
     scale, target = run.config["data"]["target_scale"], run.config["data"]["target"]
-    log(f"kept model: epoch {run.best['epoch']} ({run.config['keep'].replace('_', ' ')}), in {run.path('model.json')}")
     for label, key in (("test MSE", "mse"), ("mean baseline MSE", "baseline_mse")):
         value = summary[key]
         log(f"{label:>17} {value:.5f} ({target}/{scale:g})^2 = {value * scale * scale:.0f} bikes^2, "

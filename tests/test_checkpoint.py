@@ -51,7 +51,8 @@ def test_floats_come_back_bit_for_bit(tmp_path):
 
 def test_a_saved_model_predicts_what_the_trained_one_did(model_file):
     model, record = load_model(model_file)
-    assert record["model"]["sizes"] == [5, 4, 1] and record["features"] == CONFIG["data"]["features"]
+    assert [entry.get("units") for entry in record["layers"]] == [4, None, 1, None]
+    assert [c["name"] for c in record["data"]["columns"]] == CONFIG["data"]["features"]
     assert len(model.forward([[0.5] * 5, [0.1] * 5])) == 2
 
 
@@ -64,9 +65,9 @@ def test_a_truncated_model_file_is_named(model_file):
 
 def test_a_model_file_from_another_architecture_is_named(model_file):
     record = json.loads(model_file.read_text(encoding="utf-8"))
-    record["model"]["sizes"] = [5, 8, 1]
+    record["layers"][0]["units"] = 8
     model_file.write_text(json.dumps(record), encoding="utf-8")
-    with pytest.raises(ModelError, match=r"params\['0.W'\] should be \(5, 8\) numbers for sizes \[5, 8, 1\]; "
+    with pytest.raises(ModelError, match=r"params\['0.W'\] should be \(5, 8\) numbers; "
                                          "the file is from another architecture"):
         load_model(model_file)
 
@@ -81,15 +82,15 @@ def test_a_model_file_with_missing_weights_is_named(model_file):
 
 def test_a_json_file_that_is_not_a_model_is_named(model_file):
     history = model_file.parent / "history.json"
-    with pytest.raises(ModelError, match="is not a model written by 'python -m reference train'"):
+    with pytest.raises(ModelError, match="is not a model written by this version of 'python -m reference train'"):
         load_model(history)
 
 
 def test_an_unknown_activation_in_a_model_file_is_named(model_file):
     record = json.loads(model_file.read_text(encoding="utf-8"))
-    record["model"]["activations"] = ["swish", "identity"]
+    record["layers"][1]["type"] = "swish"
     model_file.write_text(json.dumps(record), encoding="utf-8")
-    with pytest.raises(ModelError, match="describes no network this trainer builds"):
+    with pytest.raises(ModelError, match="describes no network this trainer builds: layer 1 is a \"swish\""):
         load_model(model_file)
 
 

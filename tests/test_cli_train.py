@@ -110,8 +110,9 @@ def test_predict_prints_one_prediction_in_bikes_per_row(tmp_path, model_file):
     result = cli("predict", "--model", model_file, "--csv", write(tmp_path / "three.csv", "\n".join(rows) + "\n"))
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0] == "predicted_cnt" and len(lines) == 4
-    assert all(math.isfinite(float(v)) for v in lines[1:])
+    assert lines[0] == rows[0] + ",predicted_cnt" and len(lines) == 4
+    assert [line.rpartition(",")[0] for line in lines[1:]] == rows[1:]  # the input columns, then the prediction
+    assert all(math.isfinite(float(line.rpartition(",")[2])) for line in lines[1:])
 
 
 def test_predict_needs_only_the_feature_columns(tmp_path, model_file):
@@ -129,9 +130,9 @@ def test_predict_with_a_truncated_model_file_is_one_line(tmp_path, model_file):
 
 def test_predict_with_a_model_of_another_architecture_is_one_line(tmp_path, model_file):
     record = json.loads(model_file.read_text(encoding="utf-8"))
-    record["model"] = {"sizes": [5, 4, 4, 1], "activations": ["relu", "relu", "identity"], "init": "he_normal"}
+    record["layers"][2:2] = [{"type": "dense", "units": 4}, {"type": "relu"}]
     line = one_line_error(cli("predict", "--model", write(tmp_path / "m.json", record), "--csv", HOUR_CSV), 1)
-    assert "do not match the architecture sizes [5, 4, 4, 1]" in line
+    assert "do not match the architecture, which has ['0.W', '0.b', '2.W', '2.b', '4.W', '4.b']" in line
 
 
 def test_predict_with_a_csv_missing_a_feature_is_one_line(tmp_path, model_file):

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from reference.config import DEFAULT, ConfigError, resolve
+from reference.config import DEFAULT, ConfigError, load, resolve
 
 BAD = [  # (config text, words the one-line error must contain)
     ('{"epochs": 3,', "is not valid JSON"),
@@ -41,6 +41,30 @@ BAD = [  # (config text, words the one-line error must contain)
     ('{"data": {"target": "count"}}', "config key 'data.target' must be one of 'cnt', 'casual', 'registered'"),
     ('{"weight_decay": -1e-4}', "config key 'weight_decay' must be a number >= 0, got -0.0001"),
     ('{"keep": "best"}', "config key 'keep' must be one of 'best_validation', 'last', got \"best\""),
+    ('{"model": {"sizes": [6, 8, 1]}, "data": {"features": ["hr", "rain"]}}',
+     "config key 'data.features[1]' must be one of"),  # the cause (an unknown feature) before the size it implies
+    ('{"data": {"csv": "h.csv", "target": "price", "task": "regression", "target_scale": 10}}',
+     "config key 'data.target_scale' is not a known key"),
+    ('{"data": {"target": "price", "task": "regression"}}',
+     "config key 'data.csv' is missing; data.task 'regression' needs it"),
+    ('{"data": {"csv": "h.csv", "target": "y", "task": "regresion"}}',
+     "config key 'data.task' must be one of 'regression', 'classification', got \"regresion\""),
+    ('{"data": {"csv": "h.csv", "target": "y", "task": "regression", "features": ["a", "y"]}}',
+     "config key 'data.features[1]' must be a column not listed before and not the target, got \"y\""),
+    ('{"data": {"csv": "h.csv", "target": "y", "task": "classification"}, "loss": "mse"}',
+     "config key 'loss' must be one of 'cross_entropy', got \"mse\""),
+    ('{"model": {"layers": [{"type": "dense", "units": 4}, {"type": "gelu"}]}}',
+     "config key 'model.layers[1].type' must be one of 'dense', 'neuron', 'identity'"),
+    ('{"model": {"layers": [{"type": "dense"}, {"type": "relu"}, {"type": "dense"}]}}',
+     "config key 'model.layers[0].units' is missing; only the last dense layer may leave it out"),
+    ('{"model": {"layers": [{"type": "dense", "units": 0}]}}',
+     "config key 'model.layers[0].units' must be a positive integer, got 0"),
+    ('{"model": {"layers": [{"type": "leaky_relu", "slope": 0.1}]}}',
+     "config key 'model.layers[0].slope' is not a setting of a leaky_relu layer; its settings are: alpha"),
+    ('{"model": {"layers": [{"type": "dense", "units": 1}], "sizes": [5, 1]}}',
+     "config key 'model' must be either \"layers\" or \"sizes\" with \"activations\", not both"),
+    ('{"data": {"csv": "h.csv", "target": "y", "task": "classification"}, "model": {"layers": [{"type": "dense"}, '
+     '{"type": "softmax"}]}}', "config key 'model.layers[1].type' must be a layer other than softmax"),
 ]
 
 
@@ -84,6 +108,24 @@ def test_a_schedule_takes_its_own_settings():
                                                                              "factor": 0.5}
     with pytest.raises(ConfigError, match="'schedule.gamma' is not a setting of schedule 'step'"):
         resolve({"schedule": {"name": "step", "gamma": 0.5}})
+
+
+def test_a_three_key_config_takes_the_defaults_of_ones_own_data_and_a_path_relative_to_the_config(tmp_path):
+    path = tmp_path / "my.json"
+    path.write_text('\ufeff{"data": {"csv": "houses.csv", "target": "price", "task": "classification"}}',
+                    encoding="utf-8")
+    config = load(path)
+    assert config["data"]["csv"] == str(tmp_path / "houses.csv")
+    assert config["data"]["features"] is None and config["data"]["order"] == "shuffle"
+    assert config["loss"] == "cross_entropy" and config["optimizer"] == {"name": "adam", "lr": 0.01, "beta1": 0.9,
+                                                                          "beta2": 0.999, "eps": 1e-8}
+    assert config["model"]["layers"][-1] == {"type": "dense"}
+
+
+def test_the_sizes_form_still_works_with_ones_own_data():
+    config = resolve({"data": {"csv": "h.csv", "target": "y", "task": "regression"},
+                      "model": {"sizes": [3, 4, 1]}})
+    assert config["model"] == {"sizes": [3, 4, 1], "activations": ["relu", "identity"], "init": "he_normal"}
 
 
 def test_the_resolved_default_survives_a_round_trip_through_json():

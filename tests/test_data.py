@@ -3,7 +3,7 @@ import hashlib
 
 import pytest
 
-from reference.bike_sharing import HOUR_CSV, DataError, chronological_split, load
+from reference.bike_sharing import HOUR_CSV, DataError, chronological_split, load, read_rows
 
 HEADER = "instant,dteday,hr,temp,hum,windspeed,workingday,cnt"
 
@@ -75,5 +75,26 @@ def test_an_empty_or_missing_file_is_named(tmp_path):
     empty.write_text("")
     with pytest.raises(DataError, match="^empty.csv: the file is empty; expected a header line$"):
         load(str(empty))
-    with pytest.raises(DataError, match="^nothing.csv: cannot be read as CSV"):
+    with pytest.raises(DataError, match="^nothing.csv: cannot be read as UTF-8 CSV"):
         load(str(tmp_path / "nothing.csv"))
+
+
+@pytest.mark.parametrize("text, words", [
+    ("1,2,3\n4,5,6\n", "line 1: the first line is all numbers, a data row, not a header"),
+    ("a,b,a\n1,2,3\n", "line 1: column 'a' appears twice in the header"),
+])
+def test_a_file_without_a_proper_header_is_named(tmp_path, text, words):
+    (tmp_path / "h.csv").write_text(text, encoding="utf-8")
+    with pytest.raises(DataError, match=words):
+        read_rows(str(tmp_path / "h.csv"))
+
+
+def test_a_spreadsheet_file_reads_like_a_plain_one(tmp_path):
+    """A UTF-8 byte-order mark is skipped and ';' is the separator when the header has no ','."""
+    plain = csv_file(tmp_path, "1,2011-01-01,0,0.24,0.81,0,0,16", name="plain.csv")
+    (tmp_path / "excel.csv").write_text("\ufeff" + HEADER.replace(",", ";") + "\n1;2011-01-01;0;0.24;0.81;0;0;16\n",
+                                        encoding="utf-8")
+    assert read_rows(str(tmp_path / "excel.csv")) == read_rows(plain)
+    assert read_rows(plain)[0][0] == "instant"
+    (tmp_path / "comma.csv").write_text("a;b\n0,24;x,y\n", encoding="utf-8")  # decimal commas
+    assert read_rows(str(tmp_path / "comma.csv")) == (["a", "b"], [["0.24", "x,y"]])

@@ -50,15 +50,19 @@ def test_another_seed_gives_another_history(tmp_path):
 def test_a_run_writes_its_folder_and_reports_against_the_mean(tmp_path):
     summary, lines, _ = quiet_train(tiny(), tmp_path)
     assert {p.name for p in tmp_path.iterdir()} == {"config.json", "history.json", "model.json", "checkpoint.json",
-                                                   "loss.svg", "weights.svg"}
+                                                   "loss.svg", "weights.svg", "metrics.json", "report.html"}
     assert json.loads(read(tmp_path / "config.json")) == tiny()
     history = json.loads(read(tmp_path / "history.json"))
     assert [e["epoch"] for e in history["epochs"]] == [0, 1, 2, 3]
     assert history["test"] == summary and history["stopped"] is None
     assert lines[0].startswith("data: train 608, validation 87, test 174 rows")
-    assert [line.split()[1] for line in lines[1:4]] == ["1/3", "2/3", "3/3"]
-    assert all("train " in line and "validation " in line and "lr 0.3" in line for line in lines[1:4])
+    assert lines[1] == f"run folder: {tmp_path}"
+    assert [line.split()[1] for line in lines[2:5]] == ["1/3", "2/3", "3/3"]
+    assert all("train " in line and "validation " in line and "lr 0.3" in line for line in lines[2:5])
     assert "bikes" in lines[-2] and "RMSE" in lines[-2] and lines[-1].startswith("model / baseline MSE:")
+    scores = json.loads(read(tmp_path / "metrics.json"))  # the same figures, in bikes
+    assert math.isclose(scores["test"]["model"]["mse"], summary["mse"] * 1000 ** 2)
+    assert math.isclose(scores["test"]["baseline"]["mse"], summary["baseline_mse"] * 1000 ** 2)
 
 
 def test_the_kept_model_is_the_best_on_validation_or_the_last(tmp_path):
@@ -96,6 +100,14 @@ def test_resuming_with_more_epochs_continues_bit_for_bit(tmp_path):
     quiet_train(tiny(epochs=4), tmp_path / "straight")
     for name in ("history.json", "model.json", "checkpoint.json"):
         assert read(tmp_path / "resumed" / name) == read(tmp_path / "straight" / name), name
+
+
+def test_resuming_a_cosine_schedule_with_more_epochs_warns_that_it_is_stretched(tmp_path):
+    cosine = {"name": "cosine", "minimum": 0.0}
+    quiet_train(tiny(epochs=2, schedule=cosine), tmp_path)
+    _, _, warnings = quiet_train(tiny(epochs=4, schedule=cosine), tmp_path, resuming=True)
+    assert warnings == ["schedule: the cosine schedule was planned for 2 epochs and is stretched to 4: the learning "
+                        "rate of epoch 3 becomes 0.15, not 0"]
 
 
 def test_resuming_under_another_architecture_is_refused(tmp_path):
@@ -208,11 +220,11 @@ def test_the_pictures_are_well_formed_svg_with_a_curve_per_loss_and_a_histogram_
     assert loss.tag == SVG + "svg" and loss.find(SVG + "title") is not None
     curves = {p.get("class"): p.get("points").split() for p in loss.iter(SVG + "polyline")}
     assert set(curves) == {"train", "validation"} and all(len(points) == 4 for points in curves.values())
-    assert len(list(loss.iter(SVG + "circle"))) == 1  # the kept model
+    assert len([c for c in loss.iter(SVG + "circle") if c.get("class") == "best"]) == 1  # the kept model
     weights = ET.parse(tmp_path / "weights.svg").getroot()
     layers = [g for g in weights.iter(SVG + "g") if g.get("class") == "layer"]
-    assert [g.get("id") for g in layers] == ["weights-0.W", "weights-2.W"]
-    assert all(len(g.findall(SVG + "rect")) == plots.BINS for g in layers)
+    assert [g.get("id") for g in layers] == ["weights-0.W", "weights-0.b", "weights-2.W", "weights-2.b"]
+    assert all(len(g.findall(SVG + "rect")) == 2 * plots.BINS for g in layers)  # after training, and before
 
 
 def test_the_loss_picture_handles_a_single_epoch_and_equal_losses():
