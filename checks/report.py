@@ -101,6 +101,9 @@ class GradReport:
             shown = any(self.evidence == f.sentence for f in self.findings)
             evidence = self.evidence.removesuffix(f"; reread {spec or self.spec}, \"{section}\"")
             lines.append(f"  Diagnosis: {self.diagnosis}." + ("" if shown else f" {evidence}."))
+        for block in self.blocks:
+            if block.diagnosis and block.evidence != self.evidence:
+                lines.append(f"  Also {block.name}: {block.diagnosis}. {block.evidence}.")
         lines.append(f"  Reread {reread}.")
         lines.append(f"  Calls: {self.calls['forward']} forward, {self.calls['backward']} backward.")
         return lines

@@ -9,13 +9,23 @@ also computes, only when asked, gradients a wrong block may equal instead:
   (dy masked to that row), for a parameter block;
 - earlier(name): the numeric gradient at the input of an earlier forward call;
 - wrong_points(name): for dx of an elementwise layer, dy times the layer's
-  slope at its output y, and at f^-1(x) (see slopes.py).
+  slope at its output y, at f^-1(x) (see slopes.py), and at dy itself;
+- upstream_ones(name): the numeric gradient with dy all ones (the local
+  derivative alone); diagonal(name): for dx of a layer whose output has the
+  shape of its input, dy_ij dy_ij/dx_ij, the diagonal of the Jacobian alone.
+  Both, and per_row, are read off one sweep that keeps whole outputs;
+- reshaped(): the same object at a second point with one more row (and, where
+  the width is free, one more column), for factors that depend on the shape.
+
+Once the probes have seen forward edit its argument, f and the diagnosis
+hand it copies, so the edit cannot corrupt the numeric side: the probes
+report the edit, and the blocks are still compared exactly.
 """
 import math
 import random
 
 from checks import probes, slopes
-from checks.finite_differences import Entry, deep_copy, numeric_entries, numeric_rows, random_matrix, shape_of
+from checks.finite_differences import Entry, deep_copy, judge, numeric_entries, random_matrix, shape_of, sweep
 
 
 class Stop(Exception):
@@ -67,6 +77,7 @@ class Subject:
     """Defaults: no batch structure, nothing to compare a wrong block with."""
 
     rows = width = None
+    width_free = False  # whether the subject takes batches of another width (reshaped adds a column)
 
     def per_row(self, name):
         return None
@@ -77,6 +88,15 @@ class Subject:
     def wrong_points(self, name):
         return None
 
+    def upstream_ones(self, name):
+        return None
+
+    def diagonal(self, name):
+        return None
+
+    def reshaped(self):
+        return None
+
 
 class LayerSubject(Subject):
     """A layer checked through f = sum(forward(x) * dy), with dy random and signed."""
@@ -84,9 +104,10 @@ class LayerSubject(Subject):
     kind = "layer"
 
     def __init__(self, layer, x, seed, spec, elementwise=None):
-        self.layer, self.spec, self.is_elementwise = layer, spec, elementwise
+        self.layer, self.spec, self.is_elementwise, self.seed = layer, spec, elementwise, seed
         self.x, self.work = deep_copy(x), deep_copy(x)
         self.rng = random.Random(f"dy/{seed}")  # not random.Random(seed): points are often drawn from that one
+        self.swept, self.edits = {}, False
 
     def probe(self, findings):
         """Warm up at another input (so a stale cache shows), then forward, backward and the probes."""
@@ -106,6 +127,7 @@ class LayerSubject(Subject):
         probes.repeat_forward(self.y, lambda: self.output(self.layer.forward(guard.give("x", x)), guard), findings)
         for label, big in probes.layer_extremes(x):
             probes.stable(lambda: self.extreme(big, guard), label, self.spec, findings)
+        self.edits = any(f.code == "mutates-input" for f in findings)
 
     def output(self, y, guard):
         """Check forward's result: one row of floats per input row; returns a copy."""
@@ -129,49 +151,92 @@ class LayerSubject(Subject):
         dy = self.dy if shape_of(y) == shape_of(self.dy) else None
         return {"y": y, **self.backward(guard, dy)}
 
+    def forward(self, x):
+        """The layer's forward, on a copy of x once it has been seen to edit its argument."""
+        return self.layer.forward(deep_copy(x) if self.edits else x)
+
     def f(self):
-        return dot(self.layer.forward(self.work), self.dy)
+        return dot(self.forward(self.work), self.dy)
+
+    def target(self, name):
+        return self.work if name == "dx" else self.layer.params[name[1:]]
 
     def blocks(self):
         params = self.layer.params
         return [("dx", self.work, self.analytic["dx"])] + [
             ("d" + n, params[n], self.analytic[f"grads['{n}']"]) for n in params]
 
+    def sweep(self, name):
+        """(index, five whole outputs) for every entry of the block's target, computed once per block."""
+        if name not in self.swept:
+            self.swept[name] = list(sweep(self.target(name), lambda: self.forward(self.work),
+                                          self.y))
+        return self.swept[name]
+
+    def weighted(self, name, weights):
+        """The numeric gradient of sum(forward(x) * weights) with respect to the block's target."""
+        return [judge(name, index, 0.0, {k: dot(out, weights) for k, out in outputs.items()})
+                for index, outputs in self.sweep(name)]
+
     def per_row(self, name):
         if name == "dx" or self.rows < 2:
             return None
+        return [self.weighted(name, [g if i == r else [0.0] * len(g) for i, g in enumerate(self.dy)])
+                for r in range(self.rows)]
 
-        def f_rows():
-            out = self.layer.forward(self.work)
-            return [math.fsum(o * g for o, g in zip(o_row, g_row)) for o_row, g_row in zip(out, self.dy)]
+    def upstream_ones(self, name):
+        return self.weighted(name, [[1.0] * len(row) for row in self.dy])
 
-        return numeric_rows(name, self.layer.params[name[1:]], f_rows, self.rows)
+    def diagonal(self, name):
+        if name != "dx" or shape_of(self.y) != shape_of(self.x) or self.elementwise():
+            return None
+        return [judge(name, (i, j), 0.0, {k: out[i][j] * self.dy[i][j] for k, out in outputs.items()})
+                for (i, j), outputs in self.sweep(name)]
+
+    def reshaped(self):
+        """This layer at the batch with one more row (and one more column if it acts entry by entry)."""
+        x = deep_copy(self.x) + earlier_point(self.x[:1])
+        if self.elementwise():
+            x = [row + [0.75 - 0.5 * row[0]] for row in x]
+        return LayerSubject(self.layer, x, self.seed, self.spec, self.is_elementwise)
 
     def earlier(self, name):
         x_other = deep_copy(self.x_other)
         target = x_other if name == "dx" else self.layer.params[name[1:]]
 
         def f():
-            return dot(self.layer.forward(x_other), self.dy)
+            return dot(self.forward(x_other), self.dy)
 
         return numeric_entries(name, target, f, f())
 
     def wrong_points(self, name):
         if name != "dx" or not self.elementwise():
             return None
-        forward = self.layer.forward
+        forward = self.forward
         at_output = slopes.slopes(forward, self.y)
         z = slopes.inverse(forward, self.x)
         at_inverse = slopes.slopes(forward, [[0.0 if v is None else v for v in row] for row in z])
+        g = self.output_form()  # reaches the x outside the range of f, where z does not exist
+        at_dy = slopes.slopes(forward, self.dy)
+        g_at_dy = {index: Entry("dx", index, 0.0, g(self.dy[index[0]][index[1]]) * self.dy[index[0]][index[1]],
+                                slopes.FIT * (1.0 + abs(self.dy[index[0]][index[1]])) ** 4)
+                   for index in at_dy} if g else {}
+        return [("output", self.times_dy(at_output)), ("inverse", self.times_dy(at_inverse, z, g)),
+                ("dy", self.times_dy(at_dy)), ("dy-form", g_at_dy)]
+
+    def output_form(self):
         try:
-            g = slopes.output_form(forward)  # reaches the x outside the range of f, where z does not exist
+            return slopes.output_form(self.forward)
         except Exception:  # a wrong layer may refuse the grid
-            g = None
-        return [("output", self.times_dy(at_output)), ("inverse", self.times_dy(at_inverse, z, g))]
+            return None
+
+    @property
+    def width_free(self):
+        return self.elementwise()
 
     def elementwise(self):
         if self.is_elementwise is None:
-            self.is_elementwise = slopes.elementwise(self.layer.forward, self.x, self.y)
+            self.is_elementwise = slopes.elementwise(self.forward, self.x, self.y)
         return self.is_elementwise
 
     def times_dy(self, slope, z=None, g=None):
@@ -193,6 +258,7 @@ class LossSubject(Subject):
     """A loss checked through f = forward(y_pred, y_true) itself."""
 
     kind = "loss"
+    width_free = True
 
     def __init__(self, loss, y_pred, y_true, spec):
         self.loss, self.spec = loss, spec
@@ -227,16 +293,24 @@ class LossSubject(Subject):
         return {"dy_pred": deep_copy(d_pred)}
 
     def f(self):
-        return self.loss.forward(self.work, self.y_true)
+        return self.loss.forward(deep_copy(self.work), deep_copy(self.y_true))
 
     def blocks(self):
         return [("dy_pred", self.work, self.analytic["dy_pred"])]
+
+    def reshaped(self):
+        """This loss at one more row and one more column (targets given per entry get a column too)."""
+        y_pred = [row + [0.75 - 0.5 * row[0]] for row in self.y_pred + earlier_point(self.y_pred[:1])]
+        y_true = deep_copy(self.y_true) + deep_copy(self.y_true[:1])
+        if all(isinstance(row, list) and len(row) == self.width for row in y_true):
+            y_true = [row + [row[0]] for row in y_true]
+        return LossSubject(self.loss, y_pred, y_true, self.spec)
 
     def earlier(self, name):
         y_other = deep_copy(self.y_other)
 
         def f():
-            return self.loss.forward(y_other, self.y_true)
+            return self.loss.forward(deep_copy(y_other), deep_copy(self.y_true))
 
         return numeric_entries(name, y_other, f, f())
 
