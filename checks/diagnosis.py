@@ -43,30 +43,9 @@ failing block is still diagnosed and listed; without such a finding the first
 failing block (dx, then the parameters) whose code is not unknown wins;
 unstable, a probe at extreme inputs, is the code when every block passes.
 """
-from fractions import Fraction
-
 from checks import factors, formulas
-from checks.finite_differences import compare, shape_of
-
-SLACK = 4.0
-RELATIVE = 1e-6
-
-
-def fits(entry, value):
-    return entry.admits(value, SLACK) or abs(value - entry.numeric) <= RELATIVE * max(abs(value), abs(entry.numeric))
-
-
-def all_fit(entries, values):
-    return all(fits(e, v) for e, v in zip(entries, values))
-
-
-def reread(subject, section="Partial derivatives"):
-    return f"reread {subject.spec}, \"{section}\""
-
-
-def count(entries):
-    return f"all {len(entries)} entries" if len(entries) > 1 else "its only entry"
-
+from checks.evidence import all_fit, count, fits, reread
+from checks.finite_differences import shape_of
 
 def transposed(block, subject):
     shape, given, entries = block.shape, block.given, block.entries or block.expected
@@ -118,9 +97,13 @@ def sign_flip(block, subject):
                          f"flipped; {reread(subject)}")
 
 
+def equals(block, gradient):
+    """Whether the analytic block equals another numeric gradient (a list of Entries) in every entry."""
+    return bool(gradient) and all_fit(gradient, [e.analytic for e in block.entries])
+
+
 def ignores_upstream(block, subject):
-    ones = subject.upstream_ones(block.name)
-    if not ones or not all_fit(ones, [e.analytic for e in block.entries]):
+    if not equals(block, subject.upstream_ones(block.name)):
         return None
     return "ignores-upstream", (
         f"{block.name} equals the gradient for an upstream gradient dy of all ones in {count(block.entries)}: it is "
@@ -152,8 +135,7 @@ def wrong_input(block, subject):
 
 
 def diagonal_only(block, subject):
-    diagonal = subject.diagonal(block.name)
-    if not diagonal or not all_fit(diagonal, [e.analytic for e in block.entries]):
+    if not equals(block, subject.diagonal(block.name)):
         return None
     return "diagonal-only", (
         f"{block.name} equals dy_ij times d(y_ij)/d(x_ij) alone in {count(block.entries)}: only the diagonal of "
@@ -163,7 +145,7 @@ def diagonal_only(block, subject):
 
 def single_sample(block, subject):
     for r, row in enumerate(subject.per_row(block.name) or []):
-        if all_fit(row, [e.analytic for e in block.entries]):
+        if equals(block, row):
             return "single-sample", (
                 f"{block.name} equals the gradient of row {r} of the batch alone in {count(block.entries)}: the "
                 f"contributions of the {subject.rows} rows are not summed; {reread(subject)}")
@@ -171,65 +153,12 @@ def single_sample(block, subject):
 
 
 def stale_cache(block, subject):
-    earlier = subject.earlier(block.name)
-    if not earlier or not all_fit(earlier, [e.analytic for e in block.entries]):
+    if not equals(block, subject.earlier(block.name)):
         return None
     return "stale-cache", (
         f"{block.name} equals the numeric gradient at the input of an earlier forward call, not the latest one, in "
         f"{count(block.entries)}: backward uses a cache from an older forward; store the input (or output) on every "
         f"forward call; reread specs/protocol.md, \"Layers\", and what {subject.spec} says backward keeps")
-
-
-def ratio(entries):
-    """c with analytic = c numeric in every entry (least squares over the smooth ones), or None."""
-    smooth = [e for e in entries if not e.kink] or entries
-    norm = sum(e.numeric ** 2 for e in smooth)
-    c = sum(e.analytic * e.numeric for e in smooth) / norm if norm else 0.0
-    return c if c and all(fits(e, e.analytic / c) for e in entries) else None
-
-
-def scale(block, subject):
-    c = ratio(block.failures)
-    if c is None or (len(block.failures) < 2 and simple(c) is None):
-        return None
-    if len(block.failures) < len(block.entries) and not all(fits(e, e.analytic / c) for e in block.entries):
-        return partial_scale(block, subject, c, len(block.failures))
-    why = factors.name(c, subject, lambda second: scale_at(second, block.name))
-    return "scale", (f"{block.name} equals {factor(c)} times the numeric gradient in {count(block.entries)}: "
-                     f"{why}; {reread(subject)}")
-
-
-def scale_at(second, name):
-    """The factor of block name at another point of the same subject, or None."""
-    try:
-        second.probe([])
-        block = next(compare(n, analytic, target, second.f) for n, target, analytic in second.blocks() if n == name)
-    except Exception:  # the second shape is one the object refuses
-        return None
-    return None if block.problem else ratio(block.entries)
-
-
-def partial_scale(block, subject, c, failing):
-    """c times the numeric gradient on the failing entries only: one case of the derivative is off."""
-    where = f"in the {failing} entries that fail, and is right in the other {len(block.entries) - failing}"
-    if abs(c + 1.0) <= RELATIVE:
-        return "sign-flip", (f"{block.name} equals minus the numeric gradient {where}: one case of the derivative "
-                             f"(e.g. one side of a kink) has its sign flipped; {reread(subject)}")
-    why = factors.constant_meaning(c)
-    return "scale", (f"{block.name} is {factor(c)} times the numeric gradient {where}: one case of the derivative "
-                     f"(e.g. one side of a kink) has a wrong constant factor{' (' + why + ')' if why else ''}; "
-                     f"{reread(subject)}")
-
-
-def simple(c):
-    """c as a fraction with small numerator and denominator, or None."""
-    f = Fraction(c).limit_denominator(64)
-    return f if abs(f.numerator) <= 64 and abs(float(f) - c) <= RELATIVE * abs(c) else None
-
-
-def factor(c):
-    f = simple(c)
-    return f"{c:.4g}" if f is None else str(f)
 
 
 def wrong_formula(block, subject):
@@ -238,7 +167,7 @@ def wrong_formula(block, subject):
 
 
 HYPOTHESES = [transposed, wrong_shape, zero_gradient, sign_flip, ignores_upstream, wrong_input, diagonal_only,
-              single_sample, stale_cache, scale, wrong_formula]
+              single_sample, stale_cache, factors.scale, wrong_formula]
 
 
 def diagnose(block, subject):
@@ -257,4 +186,4 @@ def diagnose(block, subject):
     return "unknown", (f"{block.name} disagrees with the numeric gradient in {failing} of {len(block.entries)} "
                        f"entries and fits none of the usual patterns (sign, constant factor, transpose, one row, zero, "
                        f"wrong point, stale input, missing dy, Jacobian diagonal, slope formula); "
-                       f"{formulas.closest(block, subject, fits)}; {reread(subject)}")
+                       f"{formulas.closest(block, subject)}; {reread(subject)}")

@@ -1,7 +1,9 @@
-"""A wrong constant factor, named in the spec's symbols only when two shapes agree on the name.
+"""The scale hypothesis: a block c times the numeric one, c named in the spec's symbols when two shapes agree.
 
-A gradient that is c times the numeric one usually lacks (or repeats) a
-factor of the spec: 2, 1/N, 1/(N M), 2/(N M), ... At one shape several names
+scale(block, subject) fits c at every entry, or at the failing entries
+only (one case of a derivative, e.g. one side of a kink: partial_scale);
+name() then says what c means. Such a gradient usually lacks (or repeats)
+a factor of the spec: 2, 1/N, 1/(N M), 2/(N M), ... At one shape several names
 can have the same value (at N = 4, M = 2, N and N M / 2 are both 4), so
 name() tests the candidates k N^a M^b (k in 1, 2, 1/2; a, b in -1, 0, 1) at
 the check's shape and again at a second one, with one more row and, where
@@ -15,7 +17,8 @@ as a number.
 from dataclasses import dataclass
 from fractions import Fraction
 
-RELATIVE = 1e-6
+from checks.evidence import RELATIVE, count, fits, reread
+from checks.finite_differences import compare
 
 
 @dataclass(frozen=True)
@@ -107,3 +110,55 @@ def name(c, subject, scale_at):
     if abs(c2 - c) <= RELATIVE * abs(c):
         return f"a constant factor is wrong{sign} {shapes}"
     return f"the factor changes with the shape, {c2:.4g} at N = {second.rows}, M = {second.width}{sign}"
+
+
+def ratio(entries):
+    """c with analytic = c numeric in every entry (least squares over the smooth ones), or None."""
+    smooth = [e for e in entries if not e.kink] or entries
+    norm = sum(e.numeric ** 2 for e in smooth)
+    c = sum(e.analytic * e.numeric for e in smooth) / norm if norm else 0.0
+    return c if c and all(fits(e, e.analytic / c) for e in entries) else None
+
+
+def scale(block, subject):
+    c = ratio(block.failures)
+    if c is None or (len(block.failures) < 2 and simple(c) is None):
+        return None
+    if len(block.failures) < len(block.entries) and not all(fits(e, e.analytic / c) for e in block.entries):
+        return partial_scale(block, subject, c, len(block.failures))
+    why = name(c, subject, lambda second: scale_at(second, block.name))
+    return "scale", (f"{block.name} equals {factor(c)} times the numeric gradient in {count(block.entries)}: "
+                     f"{why}; {reread(subject)}")
+
+
+def scale_at(second, name):
+    """The factor of block name at another point of the same subject, or None."""
+    try:
+        second.probe([])
+        block = next(compare(n, analytic, target, second.f) for n, target, analytic in second.blocks() if n == name)
+    except Exception:  # the second shape is one the object refuses
+        return None
+    return None if block.problem else ratio(block.entries)
+
+
+def partial_scale(block, subject, c, failing):
+    """c times the numeric gradient on the failing entries only: one case of the derivative is off."""
+    where = f"in the {failing} entries that fail, and is right in the other {len(block.entries) - failing}"
+    if abs(c + 1.0) <= RELATIVE:
+        return "sign-flip", (f"{block.name} equals minus the numeric gradient {where}: one case of the derivative "
+                             f"(e.g. one side of a kink) has its sign flipped; {reread(subject)}")
+    why = constant_meaning(c)
+    return "scale", (f"{block.name} is {factor(c)} times the numeric gradient {where}: one case of the derivative "
+                     f"(e.g. one side of a kink) has a wrong constant factor{' (' + why + ')' if why else ''}; "
+                     f"{reread(subject)}")
+
+
+def simple(c):
+    """c as a fraction with small numerator and denominator, or None."""
+    f = Fraction(c).limit_denominator(64)
+    return f if abs(f.numerator) <= 64 and abs(float(f) - c) <= RELATIVE * abs(c) else None
+
+
+def factor(c):
+    f = simple(c)
+    return f"{c:.4g}" if f is None else str(f)

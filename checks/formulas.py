@@ -17,6 +17,7 @@ curve in numbers), or the range of analytic / numeric.
 """
 from fractions import Fraction
 
+from checks.evidence import fits
 from checks.slopes import least_squares, output_polynomial
 
 DY_POWERS, FREE_POWERS = 4, 3  # dy v^0 .. dy v^3, and v^0 .. v^2
@@ -121,11 +122,11 @@ def wrong_formula(block, subject):
     return None
 
 
-def closest(block, subject, fits):
+def closest(block, subject):
     """The closest description of a block that fits no hypothesis, in words that hold in every entry."""
     for describe in (offset, region, one_line, slope_curve):
         try:
-            found = describe(block, subject, fits)
+            found = describe(block, subject)
         except Exception:  # a description that cannot be computed does not hold
             found = None
         if found:
@@ -136,7 +137,7 @@ def closest(block, subject, fits):
             "closest description: the numeric gradient is 0 where the analytic one is not")
 
 
-def offset(block, subject, fits):
+def offset(block, subject):
     d = sum(e.analytic - e.numeric for e in block.entries) / len(block.entries)
     if len(block.entries) < 2 or not all(fits(e, e.analytic - d) for e in block.entries):
         return None
@@ -144,7 +145,7 @@ def offset(block, subject, fits):
             f"is added to it")
 
 
-def region(block, subject, fits):
+def region(block, subject):
     x = getattr(subject, "x", None)
     if block.name != "dx" or x is None or not block.failures or len(block.failures) == len(block.entries):
         return None
@@ -155,7 +156,7 @@ def region(block, subject, fits):
     return None
 
 
-def one_line(block, subject, fits):
+def one_line(block, subject):
     failing = block.failures
     if len(block.entries[0].index) != 2 or len(failing) == len(block.entries):
         return None
@@ -166,7 +167,7 @@ def one_line(block, subject, fits):
     return None
 
 
-def slope_curve(block, subject, fits):
+def slope_curve(block, subject):
     """For dx of an elementwise layer: the analytic and true slopes dx/dy at a few x, sorted by x."""
     if block.name != "dx" or not getattr(subject, "elementwise", lambda: False)():
         return None

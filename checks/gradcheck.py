@@ -34,7 +34,8 @@ from checks import diagnosis
 from checks.fast import DIRECTIONS, project
 from checks.finite_differences import compare
 from checks.report import GradReport
-from checks.subjects import Counted, FunctionSubject, LayerSubject, LossSubject, Stop
+from checks.layer_subject import LayerSubject
+from checks.subjects import Counted, FunctionSubject, LossSubject, Stop
 
 __all__ = ["GradReport", "check_layer", "check_loss", "check_function"]
 FIRST = ("nondeterministic", "mutates-input", "accumulates")  # protocol findings that come before any block

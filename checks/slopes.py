@@ -15,8 +15,9 @@ a shifted batch moves every entry at once. Through the protocol alone:
   feeding the same numbers as one column and finding the same outputs.
 
 diagnosis.py uses them for the wrong-input hypothesis: backward returned
-dy * f'(y) (the derivative at the output) or dy * f'(f^-1(x)) (a derivative
-written in terms of y, such as 1 - y^2 for tanh, applied to x instead).
+dy * f'(y) (the derivative at the output), dy * f'(f^-1(x)) (a derivative
+written in terms of y, such as 1 - y^2 for tanh, applied to x instead), or
+dy * f'(dy); formulas.py writes the spec's slope g(y) beside a wrong one.
 """
 from checks.finite_differences import STEPS, judge
 
