@@ -1,7 +1,7 @@
 """What a wrong dx of an elementwise layer computes instead, and the closest description of any other miss.
 
 wrong_formula: dx of an elementwise layer is fitted, entry by entry, as
-a sum of the terms dy v^k (k <= 3) and v^k (k <= 2), for v the output y and
+a sum of the terms dy v^k (k <= 4) and v^k (k <= 2), for v the output y and
 then the input x. When the fit has simple fractions as coefficients, few
 terms, and holds in every entry, the evidence writes it out beside the
 spec's slope (g(y) of slopes.output_polynomial, when the slope is a
@@ -20,7 +20,7 @@ from fractions import Fraction
 from checks.evidence import fits
 from checks.slopes import least_squares, output_polynomial
 
-DY_POWERS, FREE_POWERS = 4, 3  # dy v^0 .. dy v^3, and v^0 .. v^2
+DY_POWERS, FREE_POWERS = 5, 3  # dy v^0 .. dy v^4, and v^0 .. v^2
 SPARE = 3  # entries beyond the number of terms that a fit must also hold in
 SHOWN = 4  # slope pairs shown for an unknown elementwise dx
 AGREE = 1e-9  # how closely a fitted formula must reproduce the analytic values, relative to 1 + |value|

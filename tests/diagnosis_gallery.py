@@ -198,6 +198,15 @@ class TanhPlusSquare(Tanh):
         return each(dy, self.y, lambda g, t: g * (1.0 + t * t))
 
 
+class TanhSquaredTwice(Tanh):
+    """dx = dy (1 - y^2)^2: the square taken of the whole derivative as well."""
+
+    component, block, diagnosis, words = "tanh", "dx", "wrong-formula", "is 1 - 2 y^2 + y^4 where the spec has 1 - y^2"
+
+    def backward(self, dy):
+        return each(dy, self.y, lambda g, t: g * (1.0 - t * t) ** 2)
+
+
 class SigmoidSlopePlusHalf(Sigmoid):
     """dx = dy (y (1 - y) + 1/2): a stray constant in the slope."""
 
@@ -358,7 +367,8 @@ GALLERY = [
     DenseWeightsNoUpstream, NeuronWeightsNoUpstream,
     ReLUMaskFromDy, LeakyReLUMaskFromDy, TanhFormAtDy, SigmoidFormAtDy, TanhAtOutput,
     SoftmaxSigmoidStyle,
-    TanhMissingParentheses, SigmoidMissingParentheses, SigmoidForgotY, TanhPlusSquare, SigmoidSlopePlusHalf,
+    TanhMissingParentheses, SigmoidMissingParentheses, SigmoidForgotY, TanhPlusSquare, TanhSquaredTwice,
+    SigmoidSlopePlusHalf,
     MSEMissingTwoOverNM, MSEDividedByN, BCENotAveraged, SCEOverNM, DenseWeightsMean, NeuronBiasMean, SigmoidDoubled,
     DenseAccumulatesAndFlipsDx, SigmoidInPlaceAndForgotY, DenseJitteredAndBiasMean,
     LeakyReLUAlphaTimesX, MSEPlusEpsilon, TanhSechNotSquared,

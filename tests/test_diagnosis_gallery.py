@@ -116,14 +116,18 @@ def test_factor_symbols_read_as_in_a_spec():
 
 
 def test_formulas_are_written_out_in_the_spec_symbols():
-    def written(*coefficients):
-        return formulas.formula([Fraction(c) for c in coefficients], "y")
+    def written(with_dy, alone=()):
+        """dx for the coefficients of dy y^k and of y^k, k = 0, 1, ..."""
+        padded = list(with_dy) + [0] * (formulas.DY_POWERS - len(with_dy)) + \
+            list(alone) + [0] * (formulas.FREE_POWERS - len(alone))
+        return formulas.formula([Fraction(c) for c in padded], "y")
 
-    assert written(1, -1, 0, 0, 0, 0, 0) == "dy (1 - y)"
-    assert written(0, 1, 0, 0, 0, -1, 0) == "dy y - y"
-    assert written(1, 0, 0, 0, 0, 0, -1) == "dy - y^2"
-    assert written(0, 2, 0, 0, 0, 0, 0) == "2 dy y"
-    assert written(-1, 0, 0, 0, 0, 0, 0) == "-dy"
+    assert written([1, -1]) == "dy (1 - y)"
+    assert written([0, 1], [0, -1]) == "dy y - y"
+    assert written([1], [0, 0, -1]) == "dy - y^2"
+    assert written([0, 2]) == "2 dy y"
+    assert written([-1]) == "-dy"
+    assert written([1, 0, -2, 0, 1]) == "dy (1 - 2 y^2 + y^4)"
 
 
 def test_a_second_independent_mistake_is_listed_beside_a_protocol_finding():
