@@ -4,58 +4,48 @@ diagnose(block, subject) tests hypotheses about the analytic block a against
 the numeric one n, in this order, and returns the first that fits as
 (code, evidence):
 
-1. transposed     a is the transpose of n (a wrong shape that is the transpose
-                  counts here, as does a square block that only differs by value);
-2. shape          a has another shape (and which);
-3. zero-gradient  a is 0 at every failing entry, where n is not;
-4. sign-flip      a = -n at every entry;
-5. wrong-input    (dx of an elementwise layer) a = dy f'(y), the derivative at the
-                  output; or a = dy f'(f^-1(x)), a derivative written in terms of y
-                  applied to x (1 - x^2 for tanh), tested where f^-1(x) exists and,
-                  when f' is a polynomial g(y) of the output, everywhere (slopes.py);
-6. single-sample  (a parameter of a layer, N > 1) a is the gradient of one row of
-                  the batch alone;
-7. stale-cache    a is the numeric gradient at the input of an earlier forward;
-8. scale          a = c n for one constant c, at every entry, or at every failing
-                  entry while the others pass (c = -1 there is a sign-flip);
-9. unknown        detected, but nothing above fits.
+1. transposed       a is the transpose of n (a wrong shape that is the transpose
+                    counts here, as does a square block that only differs by value);
+2. shape            a has another shape (and which);
+3. zero-gradient    a is 0 at every failing entry, where n is not;
+4. sign-flip        a = -n at every entry;
+5. ignores-upstream a is the gradient with dy all ones: the local derivative alone,
+                    not multiplied by the upstream gradient;
+6. wrong-input      (dx of an elementwise layer) a = dy f'(q) with the derivative taken
+                    at the wrong quantity q: the output y; f^-1(x), a derivative written
+                    in terms of y applied to x (1 - x^2 for tanh), tested where f^-1(x)
+                    exists and, when f' is a polynomial g(y) of the output, everywhere;
+                    dy itself, f'(dy) or g(dy) (slopes.py);
+7. diagonal-only    (dx of a layer whose output has its input's shape, not elementwise)
+                    a_ij = dy_ij d(y_ij)/d(x_ij): the cross terms of the Jacobian are dropped;
+8. single-sample    (a parameter of a layer, N > 1) a is the gradient of one row of
+                    the batch alone;
+9. stale-cache      a is the numeric gradient at the input of an earlier forward;
+10. scale           a = c n for one constant c, at every entry, or at every failing
+                    entry while the others pass (c = -1 there is a sign-flip); c is
+                    named in the spec's symbols only when two shapes agree (factors.py);
+11. wrong-formula   (dx of an elementwise layer) a is a short polynomial in dy and y
+                    (or x) that differs from the spec's: 1 - y for 1 - y^2,
+                    dy - y^2 for dy (1 - y^2) (formulas.py);
+12. unknown         detected, but nothing above fits: the evidence then gives the
+                    closest description the numbers support (formulas.closest).
 
 The cheap, exact patterns come first; those that cost extra finite differences
-(5-7) come after them, and scale, which fits a single entry trivially, comes
-last (with one failing entry c must be a simple fraction). "Fits" means every
+(5-9) come after them, and scale, which fits a single entry trivially, comes
+late (with one failing entry c must be a simple fraction). "Fits" means every
 entry passes the check's own test (its data tolerance, or inside a kink) with
 SLACK times the tolerance, or agrees to RELATIVE.
 
 The report's single code (gradcheck.conclude) puts the protocol probes first:
 a forward output of the wrong shape stops the check (shape); nondeterministic,
-mutates-input and accumulates explain any block failure, so blocks are not
-diagnosed then; otherwise the first failing block (dx, then the parameters)
-whose code is not unknown wins; unstable, a probe at extreme inputs, is the
-code when every block passes.
+mutates-input and accumulates explain the blocks they changed, and every other
+failing block is still diagnosed and listed; without such a finding the first
+failing block (dx, then the parameters) whose code is not unknown wins;
+unstable, a probe at extreme inputs, is the code when every block passes.
 """
-from fractions import Fraction
-
+from checks import factors, formulas
+from checks.evidence import all_fit, count, fits, reread
 from checks.finite_differences import shape_of
-
-SLACK = 4.0
-RELATIVE = 1e-6
-
-
-def fits(entry, value):
-    return entry.admits(value, SLACK) or abs(value - entry.numeric) <= RELATIVE * max(abs(value), abs(entry.numeric))
-
-
-def all_fit(entries, values):
-    return all(fits(e, v) for e, v in zip(entries, values))
-
-
-def reread(subject, section="Partial derivatives"):
-    return f"reread {subject.spec}, \"{section}\""
-
-
-def count(entries):
-    return f"all {len(entries)} entries" if len(entries) > 1 else "its only entry"
-
 
 def transposed(block, subject):
     shape, given, entries = block.shape, block.given, block.entries or block.expected
@@ -107,11 +97,28 @@ def sign_flip(block, subject):
                          f"flipped; {reread(subject)}")
 
 
+def equals(block, gradient):
+    """Whether the analytic block equals another numeric gradient (a list of Entries) in every entry."""
+    return bool(gradient) and all_fit(gradient, [e.analytic for e in block.entries])
+
+
+def ignores_upstream(block, subject):
+    if not equals(block, subject.upstream_ones(block.name)):
+        return None
+    return "ignores-upstream", (
+        f"{block.name} equals the gradient for an upstream gradient dy of all ones in {count(block.entries)}: it is "
+        f"the layer's local derivative alone; multiply it by dy, entry by entry (chain rule); {reread(subject)}")
+
+
 WRONG_POINTS = {
     "output": ("dy times the layer's own slope at its output y, f'(y), instead of at its input x", "the derivative is "
                "evaluated at the output (e.g. sigma'(y) = sigma'(sigma(x)) where sigma'(x) is meant)"),
     "inverse": ("dy times f'(z) with f(z) = x, that is the derivative written in terms of the output applied to the "
                 "input", "a formula in y (such as 1 - y^2 for tanh) is evaluated at x (1 - x^2)"),
+    "dy": ("dy times the layer's slope at dy, f'(dy), instead of at its input x", "the derivative is evaluated at the "
+           "upstream gradient (e.g. (dy > 0) for ReLU where (x > 0) is meant)"),
+    "dy-form": ("dy times the derivative written in terms of the output, applied to dy", "a formula in y (such as "
+                "1 - y^2 for tanh) is evaluated at dy instead of at the cached output y"),
 }
 
 
@@ -127,9 +134,18 @@ def wrong_input(block, subject):
     return None
 
 
+def diagonal_only(block, subject):
+    if not equals(block, subject.diagonal(block.name)):
+        return None
+    return "diagonal-only", (
+        f"{block.name} equals dy_ij times d(y_ij)/d(x_ij) alone in {count(block.entries)}: only the diagonal of "
+        f"the Jacobian is used, but every output of a row depends on every input of that row; add the cross terms, "
+        f"dx_j = sum_k dy_k d(y_k)/d(x_j); {reread(subject)}")
+
+
 def single_sample(block, subject):
     for r, row in enumerate(subject.per_row(block.name) or []):
-        if all_fit(row, [e.analytic for e in block.entries]):
+        if equals(block, row):
             return "single-sample", (
                 f"{block.name} equals the gradient of row {r} of the batch alone in {count(block.entries)}: the "
                 f"contributions of the {subject.rows} rows are not summed; {reread(subject)}")
@@ -137,8 +153,7 @@ def single_sample(block, subject):
 
 
 def stale_cache(block, subject):
-    earlier = subject.earlier(block.name)
-    if not earlier or not all_fit(earlier, [e.analytic for e in block.entries]):
+    if not equals(block, subject.earlier(block.name)):
         return None
     return "stale-cache", (
         f"{block.name} equals the numeric gradient at the input of an earlier forward call, not the latest one, in "
@@ -146,68 +161,13 @@ def stale_cache(block, subject):
         f"forward call; reread specs/protocol.md, \"Layers\", and what {subject.spec} says backward keeps")
 
 
-def scale(block, subject):
-    failing = block.failures
-    smooth = [e for e in failing if not e.kink] or failing
-    norm = sum(e.numeric ** 2 for e in smooth)
-    if not norm:
-        return None
-    c = sum(e.analytic * e.numeric for e in smooth) / norm
-    if c == 0.0 or not all(fits(e, e.analytic / c) for e in failing):
-        return None
-    if len(failing) < 2 and simple(c) is None:
-        return None
-    if all(fits(e, e.analytic / c) for e in block.entries):
-        return "scale", (f"{block.name} equals {factor(c)} times the numeric gradient in {count(block.entries)}: "
-                         f"{meaning(c, subject) or 'a constant factor is wrong'}; {reread(subject)}")
-    return partial_scale(block, subject, c, len(failing))
+def wrong_formula(block, subject):
+    found = formulas.wrong_formula(block, subject)
+    return found and ("wrong-formula", f"{found}; {reread(subject)}")
 
 
-def partial_scale(block, subject, c, failing):
-    """c times the numeric gradient on the failing entries only: one case of the derivative is off."""
-    where = f"in the {failing} entries that fail, and is right in the other {len(block.entries) - failing}"
-    if abs(c + 1.0) <= RELATIVE:
-        return "sign-flip", (f"{block.name} equals minus the numeric gradient {where}: one case of the derivative "
-                             f"(e.g. one side of a kink) has its sign flipped; {reread(subject)}")
-    why = meaning(c, subject)
-    return "scale", (f"{block.name} is {factor(c)} times the numeric gradient {where}: one case of the derivative "
-                     f"(e.g. one side of a kink) has a wrong constant factor{' (' + why + ')' if why else ''}; "
-                     f"{reread(subject)}")
-
-
-def simple(c):
-    """c as a fraction with small numerator and denominator, or None."""
-    f = Fraction(c).limit_denominator(64)
-    return f if abs(f.numerator) <= 64 and abs(float(f) - c) <= RELATIVE * abs(c) else None
-
-
-def factor(c):
-    f = simple(c)
-    return f"{c:.4g}" if f is None else str(f)
-
-
-def meaning(c, subject):
-    """What a factor c usually means, given N rows and M columns; "" when nothing comes to mind."""
-    n, m = subject.rows or 0, subject.width or 0
-    known = []
-    if n > 1:
-        known += [(n, f"c = N, the {n} rows of the batch: a gradient is not divided by N where the result is a "
-                      f"mean, or a sum is used where the spec takes the mean"),
-                  (1 / n, f"c = 1/N for a batch of N = {n} rows: a gradient is averaged over the batch where it "
-                          f"should be summed, or divided by N twice")]
-    if n * m > 1 and m > 1:
-        known += [(n * m, f"c = N M = {n * m}, the number of entries: a gradient is not divided by N M where the "
-                          f"loss is a mean over all entries"),
-                  (1 / (n * m), f"c = 1/(N M): a gradient is divided by the {n * m} entries once too often")]
-    known += [(2.0, "a factor 2 too many"), (0.5, "a factor 2 is missing, e.g. the 2 in d(r^2)/dr = 2 r")]
-    sign = ", and the sign is flipped too" if c < 0 else ""
-    for value, text in known:
-        if abs(abs(c) - value) <= RELATIVE * value:
-            return text + sign
-    return "a constant factor is wrong and the sign is flipped" if c < 0 else ""
-
-
-HYPOTHESES = [transposed, wrong_shape, zero_gradient, sign_flip, wrong_input, single_sample, stale_cache, scale]
+HYPOTHESES = [transposed, wrong_shape, zero_gradient, sign_flip, ignores_upstream, wrong_input, diagonal_only,
+              single_sample, stale_cache, factors.scale, wrong_formula]
 
 
 def diagnose(block, subject):
@@ -225,4 +185,5 @@ def diagnose(block, subject):
     failing = len(block.failures)
     return "unknown", (f"{block.name} disagrees with the numeric gradient in {failing} of {len(block.entries)} "
                        f"entries and fits none of the usual patterns (sign, constant factor, transpose, one row, zero, "
-                       f"wrong point, stale input): compare it term by term with the formula; {reread(subject)}")
+                       f"wrong point, stale input, missing dy, Jacobian diagonal, slope formula); "
+                       f"{formulas.closest(block, subject)}; {reread(subject)}")

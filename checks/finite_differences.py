@@ -208,14 +208,6 @@ def numeric_entries(name, target, f, f0):
     return [judge(name, index, 0.0, values) for index, values in sweep(target, f, f0)]
 
 
-def numeric_rows(name, target, f_rows, rows):
-    """Per-row numeric gradients: f_rows() -> one float per batch row; returns one Entry list per row."""
-    f0 = f_rows()
-    swept = list(sweep(target, f_rows, f0))
-    return [[judge(name, index, 0.0, {k: v[r] for k, v in values.items()}) for index, values in swept]
-            for r in range(rows)]
-
-
 def random_matrix(rng, n, m):
     """(n, m) entries from N(0, 1): signed, never all ones."""
     return [[rng.gauss(0.0, 1.0) for _ in range(m)] for _ in range(n)]

@@ -34,10 +34,11 @@ from checks import diagnosis
 from checks.fast import DIRECTIONS, project
 from checks.finite_differences import compare
 from checks.report import GradReport
-from checks.subjects import Counted, FunctionSubject, LayerSubject, LossSubject, Stop
+from checks.layer_subject import LayerSubject
+from checks.subjects import Counted, FunctionSubject, LossSubject, Stop
 
 __all__ = ["GradReport", "check_layer", "check_loss", "check_function"]
-FIRST = ("nondeterministic", "mutates-input", "accumulates")  # protocol findings that explain any block failure
+FIRST = ("nondeterministic", "mutates-input", "accumulates")  # protocol findings that come before any block
 
 
 def check_layer(layer, x, component="layer", seed=0, *, fast=False, directions=DIRECTIONS, elementwise=None):
@@ -83,22 +84,30 @@ def run(subject, report, fast, directions, seed):
 
 
 def conclude(report, subject):
-    """The report's diagnosis: a protocol finding that explains everything, else the most specific block's."""
+    """The report's diagnosis: a protocol finding that explains a failure, else the most specific block's.
+
+    Every failing block that no protocol finding explains is diagnosed, so a second, independent mistake is
+    listed too (report.message() prints it on an "Also" line).
+    """
     if report.passed:
         return
     found = {f.code: f for f in report.findings}
     first = next((found[code] for code in FIRST if code in found), None)
-    if first:
-        report.diagnosis, report.evidence = first.code, first.sentence
-        return
-    failing = [b for b in report.blocks if not b.passed]
+    failing = [b for b in report.blocks if not b.passed and not explained(b.name, first)]
     for block in failing:
         block.diagnosis, block.evidence = diagnosis.diagnose(block, subject)
     chosen = next((b for b in failing if b.diagnosis != "unknown"), failing[0] if failing else None)
-    if chosen:
+    if first:
+        report.diagnosis, report.evidence = first.code, first.sentence
+    elif chosen:
         report.diagnosis, report.evidence = chosen.diagnosis, chosen.evidence
     elif report.findings:
         report.diagnosis, report.evidence = report.findings[0].code, report.findings[0].sentence
     else:
         report.diagnosis = "unknown"
         report.evidence = f"{report.problem}; reread {report.spec}, \"Partial derivatives\""
+
+
+def explained(name, finding):
+    """Whether a protocol finding accounts for the failure of block name."""
+    return finding is not None and (finding.explains is None or name in finding.explains)

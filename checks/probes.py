@@ -15,6 +15,7 @@ Each probe runs forward or backward a few more times and records a Finding
 """
 import math
 from dataclasses import dataclass
+from typing import Optional
 
 from checks.finite_differences import deep_copy
 
@@ -24,10 +25,20 @@ SAME = 1e-9  # relative agreement of two increments that marks accumulation
 
 @dataclass
 class Finding:
-    """A broken protocol rule: its diagnosis code and one sentence for a learner."""
+    """A broken protocol rule: its diagnosis code, one sentence for a learner, and the blocks it explains.
+
+    explains: the names of the gradient blocks whose failure the finding accounts for (those a repeated call
+    changed), or None for every block (a forward that does not repeat itself).
+    """
 
     code: str
     sentence: str
+    explains: Optional[tuple] = ()
+
+
+def block_of(name):
+    """The gradient block of a returned value: grads['W'] -> dW, dx -> dx."""
+    return "d" + name[len("grads['"):-2] if name.startswith("grads['") else name
 
 
 def protocol(rule):
@@ -118,15 +129,16 @@ def repeat(outputs, again, findings, call):
         return
     third = again()
     name, (index, value2, value1) = changed[0]
+    explains = tuple(block_of(n) for n, _ in changed)
     if all(accumulating(outputs[n], second[n], third[n]) for n, _ in changed):
         findings.append(Finding("accumulates", (
             f"{call} called again with the same arguments changed {at(name, index)} from {short(value1)} to "
             f"{short(value2)}, and a third call added the same amount again: gradients are added to what was "
-            f"there instead of overwriting it; {protocol(1)}")))
+            f"there instead of overwriting it; {protocol(1)}"), explains))
     else:
         findings.append(Finding("nondeterministic", (
             f"{call} called twice with the same arguments gave {at(name, index)} = {short(value1)}, then "
-            f"{short(value2)}: the result depends on randomness or hidden state; {protocol(4)}")))
+            f"{short(value2)}: the result depends on randomness or hidden state; {protocol(4)}"), explains))
 
 
 def repeat_forward(first, again, findings, name="y", call="forward"):
@@ -136,7 +148,7 @@ def repeat_forward(first, again, findings, name="y", call="forward"):
         index, second, value = found
         findings.append(Finding("nondeterministic", (
             f"{call} called twice on the same input gave {at(name, index)} = {short(value)}, then "
-            f"{short(second)}: the result depends on randomness or hidden state; {protocol(4)}")))
+            f"{short(second)}: the result depends on randomness or hidden state; {protocol(4)}"), None))
 
 
 def layer_extremes(x):

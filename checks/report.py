@@ -4,9 +4,12 @@ The text starts with "<component>: gradient check failed." (or a one-line
 pass), then the problem and protocol findings, one summary line per block
 ("  <block>: ..."), the worst entries of each failing block (index,
 analytic, numeric, error, tolerance), the entries accepted at kinks, the
-diagnosis with its evidence, a closing "Reread <spec>, section ..." line,
-and the number of forward and backward calls. to_json() returns the same as plain dicts, lists,
-strings, numbers and None (non-finite numbers become None).
+diagnosis with its evidence, one "  Also <block>: <code>. ..." line for each
+other failing block that was diagnosed (an independent second mistake), a
+closing "Reread <spec>, section ..." line, and the number of forward and
+backward calls. to_json() returns the same as plain dicts, lists, strings,
+numbers and None (non-finite numbers become None); each block carries its
+own diagnosis and evidence.
 """
 import math
 from dataclasses import dataclass, field
@@ -101,6 +104,9 @@ class GradReport:
             shown = any(self.evidence == f.sentence for f in self.findings)
             evidence = self.evidence.removesuffix(f"; reread {spec or self.spec}, \"{section}\"")
             lines.append(f"  Diagnosis: {self.diagnosis}." + ("" if shown else f" {evidence}."))
+        for block in self.blocks:
+            if block.diagnosis and block.evidence != self.evidence:
+                lines.append(f"  Also {block.name}: {block.diagnosis}. {block.evidence}.")
         lines.append(f"  Reread {reread}.")
         lines.append(f"  Calls: {self.calls['forward']} forward, {self.calls['backward']} backward.")
         return lines

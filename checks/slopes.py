@@ -9,13 +9,15 @@ a shifted batch moves every entry at once. Through the protocol alone:
   increasing); None where x lies outside the range of f;
 - output_form(forward): a polynomial g of degree <= 3 with f'(z) = g(f(z)),
   fitted on a grid of z (g(y) = y (1 - y) for the sigmoid, 1 - y^2 for tanh),
-  or None when no such polynomial fits; it reaches x outside the range of f;
+  or None when no such polynomial fits; it reaches x outside the range of f
+  (output_polynomial gives its coefficients);
 - elementwise(forward, x, y): whether the layer acts entry by entry, tested by
   feeding the same numbers as one column and finding the same outputs.
 
 diagnosis.py uses them for the wrong-input hypothesis: backward returned
-dy * f'(y) (the derivative at the output) or dy * f'(f^-1(x)) (a derivative
-written in terms of y, such as 1 - y^2 for tanh, applied to x instead).
+dy * f'(y) (the derivative at the output), dy * f'(f^-1(x)) (a derivative
+written in terms of y, such as 1 - y^2 for tanh, applied to x instead), or
+dy * f'(dy); formulas.py writes the spec's slope g(y) beside a wrong one.
 """
 from checks.finite_differences import STEPS, judge
 
@@ -61,17 +63,25 @@ def inverse(forward, x):
 
 def output_form(forward):
     """g (a callable) with f'(z) = g(f(z)) on GRID for a polynomial g of degree <= DEGREE, or None."""
-    y = forward([GRID])[0]
-    s = [e.numeric for _, e in sorted(slopes(forward, [GRID]).items())]
-    coefficients = least_squares([[v ** k for k in range(DEGREE + 1)] for v in y], s)
+    coefficients = output_polynomial(forward)
     if coefficients is None:
         return None
 
     def g(v):
         return sum(c * v ** k for k, c in enumerate(coefficients))
 
-    worst = max(abs(g(v) - t) for v, t in zip(y, s))
-    return g if worst <= FIT * max(max(abs(t) for t in s), 1e-300) else None
+    return g
+
+
+def output_polynomial(forward):
+    """The coefficients c_k of g(y) = sum c_k y^k with f'(z) = g(f(z)) on GRID, or None when none fits."""
+    y = forward([GRID])[0]
+    s = [e.numeric for _, e in sorted(slopes(forward, [GRID]).items())]
+    coefficients = least_squares([[v ** k for k in range(DEGREE + 1)] for v in y], s)
+    if coefficients is None:
+        return None
+    worst = max(abs(sum(c * v ** k for k, c in enumerate(coefficients)) - t) for v, t in zip(y, s))
+    return coefficients if worst <= FIT * max(max(abs(t) for t in s), 1e-300) else None
 
 
 def least_squares(rows, targets):

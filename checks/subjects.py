@@ -9,13 +9,22 @@ also computes, only when asked, gradients a wrong block may equal instead:
   (dy masked to that row), for a parameter block;
 - earlier(name): the numeric gradient at the input of an earlier forward call;
 - wrong_points(name): for dx of an elementwise layer, dy times the layer's
-  slope at its output y, and at f^-1(x) (see slopes.py).
+  slope at its output y, at f^-1(x) (see slopes.py), and at dy itself;
+- upstream_ones(name): the numeric gradient with dy all ones (the local
+  derivative alone); diagonal(name): for dx of a layer whose output has the
+  shape of its input, dy_ij d(y_ij)/d(x_ij), the diagonal of the Jacobian;
+- reshaped(): the same object at a second point with one more row (and, where
+  the width is free, one more column), for factors that depend on the shape.
+
+A layer is a LayerSubject (layer_subject.py); a loss a LossSubject and a
+scalar function of params a FunctionSubject (here). A loss's f hands the
+loss copies, so a forward that edits its arguments cannot corrupt the
+numeric side.
 """
 import math
-import random
 
-from checks import probes, slopes
-from checks.finite_differences import Entry, deep_copy, numeric_entries, numeric_rows, random_matrix, shape_of
+from checks import probes
+from checks.finite_differences import deep_copy, numeric_entries
 
 
 class Stop(Exception):
@@ -67,6 +76,7 @@ class Subject:
     """Defaults: no batch structure, nothing to compare a wrong block with."""
 
     rows = width = None
+    width_free = False  # whether the subject takes batches of another width (reshaped adds a column)
 
     def per_row(self, name):
         return None
@@ -77,122 +87,21 @@ class Subject:
     def wrong_points(self, name):
         return None
 
+    def upstream_ones(self, name):
+        return None
 
-class LayerSubject(Subject):
-    """A layer checked through f = sum(forward(x) * dy), with dy random and signed."""
+    def diagonal(self, name):
+        return None
 
-    kind = "layer"
-
-    def __init__(self, layer, x, seed, spec, elementwise=None):
-        self.layer, self.spec, self.is_elementwise = layer, spec, elementwise
-        self.x, self.work = deep_copy(x), deep_copy(x)
-        self.rng = random.Random(f"dy/{seed}")  # not random.Random(seed): points are often drawn from that one
-
-    def probe(self, findings):
-        """Warm up at another input (so a stale cache shows), then forward, backward and the probes."""
-        guard, x = probes.Guard(findings), self.x
-        self.x_other = earlier_point(x)
-        first = self.output(self.layer.forward(guard.give("x", self.x_other)), guard)
-        self.dy = random_matrix(self.rng, *shape_of(first))
-        self.backward(guard)
-        self.y = self.output(self.layer.forward(guard.give("x", x)), guard)
-        if shape_of(self.y) != shape_of(first):
-            raise Stop("shape", f"forward returned shape {shape_of(first)} for one batch and {shape_of(self.y)} "
-                       f"for another of the same shape", "the output shape must depend only on the input shape; "
-                       "reread specs/protocol.md, \"Layers\"")
-        self.rows, self.width = len(x), len(self.y[0])
-        self.analytic = self.backward(guard)
-        probes.repeat(self.analytic, lambda: self.backward(guard), findings, "backward")
-        probes.repeat_forward(self.y, lambda: self.output(self.layer.forward(guard.give("x", x)), guard), findings)
-        for label, big in probes.layer_extremes(x):
-            probes.stable(lambda: self.extreme(big, guard), label, self.spec, findings)
-
-    def output(self, y, guard):
-        """Check forward's result: one row of floats per input row; returns a copy."""
-        guard.inspect("forward")
-        if shape_of(y) is None or len(shape_of(y)) != 2 or len(y) != len(self.x):
-            raise Stop("shape", f"forward should return {len(self.x)} rows of floats (one per input row), "
-                       f"got {short(y)}", f"forward returned {short(y, 40)} for a batch of {len(self.x)} rows, but a "
-                       "layer returns one row of floats per input row; reread specs/protocol.md, \"Layers\"")
-        return deep_copy(y)
-
-    def backward(self, guard, dy=None):
-        dx = self.layer.backward(guard.give("dy", dy or self.dy))
-        guard.inspect("backward")
-        outputs = {"dx": deep_copy(dx)}
-        outputs.update({f"grads['{n}']": deep_copy(self.layer.grads.get(n)) for n in self.layer.params})
-        return outputs
-
-    def extreme(self, big, guard):
-        y = self.layer.forward(guard.give("x", big))
-        guard.inspect("forward")
-        dy = self.dy if shape_of(y) == shape_of(self.dy) else None
-        return {"y": y, **self.backward(guard, dy)}
-
-    def f(self):
-        return dot(self.layer.forward(self.work), self.dy)
-
-    def blocks(self):
-        params = self.layer.params
-        return [("dx", self.work, self.analytic["dx"])] + [
-            ("d" + n, params[n], self.analytic[f"grads['{n}']"]) for n in params]
-
-    def per_row(self, name):
-        if name == "dx" or self.rows < 2:
-            return None
-
-        def f_rows():
-            out = self.layer.forward(self.work)
-            return [math.fsum(o * g for o, g in zip(o_row, g_row)) for o_row, g_row in zip(out, self.dy)]
-
-        return numeric_rows(name, self.layer.params[name[1:]], f_rows, self.rows)
-
-    def earlier(self, name):
-        x_other = deep_copy(self.x_other)
-        target = x_other if name == "dx" else self.layer.params[name[1:]]
-
-        def f():
-            return dot(self.layer.forward(x_other), self.dy)
-
-        return numeric_entries(name, target, f, f())
-
-    def wrong_points(self, name):
-        if name != "dx" or not self.elementwise():
-            return None
-        forward = self.layer.forward
-        at_output = slopes.slopes(forward, self.y)
-        z = slopes.inverse(forward, self.x)
-        at_inverse = slopes.slopes(forward, [[0.0 if v is None else v for v in row] for row in z])
-        try:
-            g = slopes.output_form(forward)  # reaches the x outside the range of f, where z does not exist
-        except Exception:  # a wrong layer may refuse the grid
-            g = None
-        return [("output", self.times_dy(at_output)), ("inverse", self.times_dy(at_inverse, z, g))]
-
-    def elementwise(self):
-        if self.is_elementwise is None:
-            self.is_elementwise = slopes.elementwise(self.layer.forward, self.x, self.y)
-        return self.is_elementwise
-
-    def times_dy(self, slope, z=None, g=None):
-        """{index: the dx entry dy * slope would give}; where z (the inverse) is None, dy * g(x), or None."""
-        out = {}
-        for (i, j), s in slope.items():
-            dy, x = self.dy[i][j], self.x[i][j]
-            if z is None or z[i][j] is not None:
-                ends = sorted((s.low * dy, s.high * dy))
-                out[(i, j)] = Entry("dx", (i, j), 0.0, s.numeric * dy, s.tolerance * abs(dy), s.kink, *ends)
-            elif g is not None:
-                out[(i, j)] = Entry("dx", (i, j), 0.0, g(x) * dy, slopes.FIT * abs(dy) * (1.0 + abs(x)) ** 3)
-            else:
-                out[(i, j)] = None
-        return out
+    def reshaped(self):
+        return None
 
 
 class LossSubject(Subject):
     """A loss checked through f = forward(y_pred, y_true) itself."""
 
     kind = "loss"
+    width_free = True
 
     def __init__(self, loss, y_pred, y_true, spec):
         self.loss, self.spec = loss, spec
@@ -227,16 +136,24 @@ class LossSubject(Subject):
         return {"dy_pred": deep_copy(d_pred)}
 
     def f(self):
-        return self.loss.forward(self.work, self.y_true)
+        return self.loss.forward(deep_copy(self.work), deep_copy(self.y_true))
 
     def blocks(self):
         return [("dy_pred", self.work, self.analytic["dy_pred"])]
+
+    def reshaped(self):
+        """This loss at one more row and one more column (targets given per entry get a column too)."""
+        y_pred = [row + [0.75 - 0.5 * row[0]] for row in self.y_pred + earlier_point(self.y_pred[:1])]
+        y_true = deep_copy(self.y_true) + deep_copy(self.y_true[:1])
+        if all(isinstance(row, list) and len(row) == self.width for row in y_true):
+            y_true = [row + [row[0]] for row in y_true]
+        return LossSubject(self.loss, y_pred, y_true, self.spec)
 
     def earlier(self, name):
         y_other = deep_copy(self.y_other)
 
         def f():
-            return self.loss.forward(y_other, self.y_true)
+            return self.loss.forward(deep_copy(y_other), deep_copy(self.y_true))
 
         return numeric_entries(name, y_other, f, f())
 

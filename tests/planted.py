@@ -236,9 +236,9 @@ class LeakyReLUAsReLU(LeakyReLU):
 
 
 class TanhForgotSquare(Tanh):
-    """dL/dx = dy (1 - y): the square of 1 - y^2 is missing. No simple pattern fits: unknown."""
+    """dL/dx = dy (1 - y): the square of 1 - y^2 is missing."""
 
-    component, block, diagnosis = "tanh", "dx", "unknown"
+    component, block, diagnosis = "tanh", "dx", "wrong-formula"
 
     def backward(self, dy):
         return [[g * (1.0 - t) for g, t in zip(g_row, y_row)] for g_row, y_row in zip(dy, self.y)]
@@ -247,7 +247,7 @@ class TanhForgotSquare(Tanh):
 class SoftmaxDiagonalOnly(Softmax):
     """dL/dx_j = dy_j y_j (1 - y_j): only the diagonal of the Jacobian, as if softmax were elementwise."""
 
-    component, block, diagnosis = "softmax", "dx", "unknown"
+    component, block, diagnosis = "softmax", "dx", "diagonal-only"
 
     def backward(self, dy):
         return [[g * p * (1.0 - p) for g, p in zip(g_row, y_row)] for g_row, y_row in zip(dy, self.y)]
