@@ -19,7 +19,8 @@ from checks.finite_differences import deep_copy, random_matrix, shape_of
 from checks.gradcheck import run as run_check
 from checks.fast import DIRECTIONS
 from checks.report import GradReport
-from checks.subjects import Counted, LayerSubject, LossSubject, Stop, earlier_point
+from checks.layer_subject import LayerSubject
+from checks.subjects import Counted, LossSubject, Stop, earlier_point
 from checks import probes
 
 POINTS = 2  # gradient-check points per drawn variant
