@@ -102,16 +102,12 @@ def crashed(task, message):
 
 
 def stop(pool, finished):
-    """Shut the pool down; when the batch did not finish, at once, killing the workers (and so their children)."""
-    if finished:
-        pool.shutdown(wait=True)
-        return
-    workers = list((getattr(pool, "_processes", None) or {}).values())
-    pool.shutdown(wait=False, cancel_futures=True)
-    for worker in workers:
-        worker.kill()
-    for worker in workers:
-        worker.join(timeout=5)
+    """Shut the pool down; when the batch did not finish, kill the workers (and so their children) first. Waiting
+    for the pool's own thread to see them gone lets the interpreter exit cleanly."""
+    if not finished:
+        for worker in list((getattr(pool, "_processes", None) or {}).values()):
+            worker.kill()
+    pool.shutdown(wait=True, cancel_futures=not finished)
 
 
 def isolation_problem(allow_reduced):

@@ -70,7 +70,7 @@ def bwrap_command(sandbox, readable, disk, env):
         elif os.path.isdir(path):
             argv += ["--ro-bind", path, path]
     for prefix in PREFIXES:
-        if not prefix.startswith("/usr/"):
+        if prefix != "/usr" and not prefix.startswith("/usr/"):
             argv += ["--ro-bind", prefix, prefix]
     for name in CHILD_FILES:
         argv += ["--ro-bind", os.path.join(HERE, name), os.path.join(INSIDE, name)]

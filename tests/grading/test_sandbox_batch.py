@@ -9,12 +9,14 @@ import shutil
 import signal
 import subprocess
 import sys
+import zipfile
 
 import pytest
 
 import reference
 from reference.bike_sharing import chronological_split, load
 from checks import baseline
+from checks.grading.bundle import bundle
 from checks.grading.grade import grade
 from checks.grading.grade_all import grade_all
 from checks.grading.isolation import current
@@ -117,3 +119,9 @@ def test_without_the_sandbox_a_course_needs_the_flag_and_every_report_says_so(tm
     assert proc.wait() in (0, 1) and "isolation: reduced:" in proc.stderr.read()
     with open(out, encoding="utf-8") as f:
         assert json.load(f)["isolation"].startswith("isolation: reduced: NN_GRADER_ISOLATION=reduced")
+
+
+def test_the_gradescope_setup_installs_bubblewrap():
+    with zipfile.ZipFile(io.BytesIO(bundle("relu"))) as z:
+        setup = z.read("setup.sh").decode()
+    assert "apt-get install -y -qq bubblewrap" in setup and "command -v bwrap" in setup
