@@ -4,6 +4,7 @@ its own folder.
 These need bubblewrap working (checks/grading/isolation.py); where it cannot run, they skip and say why. Every test
 grades one small ReLU (forward and gradient, 3 hypothesis examples).
 """
+import ast
 import json
 import os
 import re
@@ -97,3 +98,12 @@ def test_strings_that_break_reports_are_made_safe_in_every_format(name):
         assert len(content) < 64_000, (fmt, len(content))
         assert "\x1b" not in content and "\r" not in content, fmt
     json.loads(formats.as_json(report))
+
+
+def test_inside_the_sandbox_there_is_nothing_but_python_two_grader_files_and_its_own_folder():
+    report = graded("look_around")
+    assert report.status == "graded" and report.score == FULL, report.message
+    found = ast.literal_eval(report.output.split("found ", 1)[1].strip())
+    assert found["uid"] == 65534 and found["grader"] == ["guard.py", "runner.py"] and not found["project"]
+    assert len(found["tmp"]) == 1 and found["tmp"][0].startswith("nn-grade-")  # its own folder only
+    assert len(found["processes"]) <= 2 and not found["network"]

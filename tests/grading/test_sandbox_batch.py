@@ -16,12 +16,14 @@ import pytest
 import reference
 from reference.bike_sharing import chronological_split, load
 from checks import baseline
+from checks.grading import formats
 from checks.grading.bundle import bundle
 from checks.grading.grade import grade
 from checks.grading.grade_all import grade_all
 from checks.grading.isolation import current
 from checks.grading.limits import Limits
 from checks.grading.places import ROOT
+from checks.grading.report import Report
 from tests.grading.attacks import attack, footprint
 from tests.grading.sources import standalone
 
@@ -125,3 +127,10 @@ def test_the_gradescope_setup_installs_bubblewrap():
     with zipfile.ZipFile(io.BytesIO(bundle("relu"))) as z:
         setup = z.read("setup.sh").decode()
     assert "apt-get install -y -qq bubblewrap" in setup and "command -v bwrap" in setup
+
+
+def test_every_report_format_carries_the_reduced_isolation_line():
+    report = Report("a.py", "relu", isolation="isolation: reduced: bubblewrap (bwrap) is not installed")
+    for fmt in formats.FORMATS:
+        assert "isolation: reduced: bubblewrap (bwrap) is not installed" in formats.render(report, fmt), fmt
+    assert "isolation" not in Report("a.py", "relu", isolation="").to_json()
