@@ -43,9 +43,15 @@ class BaselineResult:
 
 @functools.lru_cache(maxsize=1)
 def bike_data():
-    """((x_train, y_train), (x_test, y_test)): the five course features, cnt / 1000, split 80/20 in time."""
+    """((x_train, y_train), (x_test, y_test)): the five course features, cnt / 1000, split 80/20 in time. Loaded
+    once and kept in tuples, which nothing can edit: models train on fresh_data()."""
     x, y = load()
-    return tuple(chronological_split(x, y, (0.8, 0.2)))
+    return tuple(tuple(tuple(map(tuple, rows)) for rows in part) for part in chronological_split(x, y, (0.8, 0.2)))
+
+
+def fresh_data():
+    """bike_data() as new lists: a model may edit the rows it is given, and the next model must get them as loaded."""
+    return tuple(tuple([list(row) for row in rows] for rows in part) for part in bike_data())
 
 
 def targets(task, y, threshold):
@@ -141,7 +147,7 @@ def data_summary():
 
 def first_epoch(component, implementation=None):
     """Train the component's baseline model for one epoch; -> its training loss before and after."""
-    (x_train, y_train), _ = bike_data()
+    (x_train, y_train), _ = fresh_data()
     task = component.task
     threshold = sorted(r[0] for r in y_train)[len(y_train) // 2]
     labels = [1 if r[0] > threshold else 0 for r in y_train]
@@ -163,7 +169,7 @@ def first_epoch(component, implementation=None):
 
 def run(component, implementation=None, epochs=EPOCHS):
     """Train the component's baseline model and compare it with the mean (or prior) baseline."""
-    (x_train, y_train), (x_test, y_test) = bike_data()
+    (x_train, y_train), (x_test, y_test) = fresh_data()
     task = component.task
     threshold = sorted(r[0] for r in y_train)[len(y_train) // 2]
     labels_train = [1 if r[0] > threshold else 0 for r in y_train]

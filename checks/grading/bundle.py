@@ -5,7 +5,9 @@ it builds the image, and runs /autograder/run_autograder for every upload,
 with the student's files in /autograder/submission. run_autograder grades
 them with `python3 -m checks grade` and writes /autograder/results/results.json
 (exit code 0 or 1); if the grader cannot run at all it writes a results.json
-that says so, whatever file was there before.
+that says so, whatever file was there before. setup.sh installs bubblewrap
+for the sandbox (isolation.py); where it cannot run, results.json says
+"isolation: reduced: ...".
 
 AUTOGRADER_ROOT (default /autograder) and AUTOGRADER_PYTHON (default
 python3) let the same script run anywhere, e.g. in a test.
@@ -23,10 +25,16 @@ PACKAGES = ("checks", "reference", "specs")
 SKIPPED = ("__pycache__", ".pyc", ".hypothesis")
 
 SETUP = """#!/usr/bin/env bash
-# Runs once, when Gradescope builds the autograder image: the grader needs Python 3.10+ and hypothesis.
+# Runs once, when Gradescope builds the autograder image: the grader needs Python 3.10+ and hypothesis, and
+# sandboxes each submission with bubblewrap where the container allows it (else it grades in the reduced
+# isolation mode, and every report says so).
 set -e
 if ! command -v python3 >/dev/null; then
   apt-get update && apt-get install -y python3 python3-pip
+fi
+if ! command -v bwrap >/dev/null && command -v apt-get >/dev/null; then
+  (apt-get update -qq && apt-get install -y -qq bubblewrap) \\
+    || echo "setup.sh: bubblewrap could not be installed; submissions will be graded in the reduced isolation mode"
 fi
 python3 -m pip install --quiet 'hypothesis=={hypothesis}' \\
   || python3 -m pip install --quiet --break-system-packages 'hypothesis=={hypothesis}'

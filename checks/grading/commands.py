@@ -91,9 +91,12 @@ def grade(args):
 
 def grade_all(args):
     """grade-all DIR: the gradebook and one report per submission; exit 0 when all passed, else 1."""
-    from checks.grading.grade_all import grade_all as run, submissions
+    from checks.grading.grade_all import grade_all as run, isolation_problem, submissions
     if not os.path.isdir(args.folder):
         raise UsageError(f"{args.folder}: no such folder")
+    problem = isolation_problem(args.allow_reduced_isolation)
+    if problem:
+        raise UsageError(problem)
     if args.jobs < 1:
         raise UsageError(f"--jobs must be at least 1, got {args.jobs}")
     rubric, limits = settings(args)
@@ -154,6 +157,8 @@ def add_commands(commands):
     a.add_argument("folder", metavar="DIR", help="one submission per .py file or per subfolder")
     a.add_argument("--jobs", type=int, default=2, metavar="N", help="submissions graded at once (default 2)")
     a.add_argument("--out", metavar="DIR", help="where gradebook.csv and reports/ go (default DIR-grades)")
+    a.add_argument("--allow-reduced-isolation", action="store_true",
+                   help="grade even where the bubblewrap sandbox cannot run (specs/grading.md, \"Isolation\")")
     add_grading_options(a)
     b = commands.add_parser("gradescope-bundle", help="write a Gradescope autograder zip for one component or step")
     add_choice(b, required=True, component_help="the component to grade: ")

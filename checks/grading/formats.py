@@ -49,6 +49,8 @@ def text(report):
                 lines.append(f"        Reread {c.reread}.")
     if report.refused:
         lines.append("  The sandbox refused: " + "; ".join(report.refused[:5]))
+    if report.isolation:
+        lines.append(f"  {report.isolation}")
     if report.output:
         lines.append("  What the submission printed (never read as a result):")
         lines += ["    | " + line for line in shown(report.output).splitlines()[:20]]
@@ -86,7 +88,7 @@ def gradescope(report):
               "output": c.message + (f"\nReread {c.reread}." if c.reread else "")}
              for i, c in enumerate(report.checks, start=1)]
     output = "\n".join(line.strip() for line in [f"{report.status}: {report.message}", drawn(report),
-                                                  degenerate(report)] if line)
+                                                  degenerate(report), report.isolation] if line)
     if report.output:
         output += "\n\nWhat your code printed (never read as a result):\n" + shown(report.output)
     results = {"score": report.score, "execution_time": round(report.seconds, 2), "output": output,
@@ -112,7 +114,8 @@ def junit(report):
                           time=f"{report.seconds:.3f}")
     props = ET.SubElement(suite, "properties")
     for key, value in (("file", report.file), ("status", report.status), ("message", report.message),
-                       ("score", number(report.score)), ("max_score", number(report.max_score))):
+                       ("score", number(report.score)), ("max_score", number(report.max_score)),
+                       ("isolation", report.isolation or "sandbox")):
         ET.SubElement(props, "property", name=key, value=clean(value))
     for c in report.checks:
         case = ET.SubElement(suite, "testcase", classname=clean(report.component or "submission"), name=c.name)

@@ -4,8 +4,9 @@ runner.py executes this file in a namespace of its own before the submission
 is loaded and installs the hook of make_hook(); audit hooks cannot be
 removed. The hook refuses:
 
-- importing reference or checks (the instructor's code), ctypes and the
-  extension modules that spawn processes;
+- importing reference or checks (the instructor's code); without the
+  sandbox (config["reduced"]) also ctypes and the extension modules that
+  start processes, by any part of their dotted name;
 - reading or listing the forbidden folders (reference/ and checks/, other
   submissions' sandboxes, other processes in /proc) and the private ones
   (the project, the folder of submissions, the reports) unless Python's own
@@ -21,17 +22,21 @@ Every name the hook uses is bound when make_hook runs (a closure over
 locals): patching builtins, os.path or a module's globals later does not
 reach it. A refusal raises PermissionError (ImportError for imports) with
 "refused by the grader: <rule>" and is appended to the shared list
-refusals. This is a guard inside one interpreter, not an operating-system
-sandbox: specs/grading.md says what it does not stop.
+refusals. This is a guard inside one interpreter, there for clear messages:
+the wall is the operating system's sandbox (isolation.py), and
+specs/grading.md says what the hook alone does not stop.
 """
 from posix import getcwd, getpid, lstat, readlink
 
-REFUSED_MODULES = ("reference", "checks", "ctypes", "_ctypes", "_posixsubprocess", "_multiprocessing")
+REFUSED_MODULES = ("reference", "checks")
+REDUCED_MODULES = ("ctypes", "_ctypes", "_posixsubprocess", "_multiprocessing")  # refused by any part of the name
+# when there is no sandbox (config["reduced"]): they start processes or call C unseen, and the hook is the only wall
 REFUSED_EVENTS = ("os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.fork", "os.forkpty", "os.kill",
                   "os.killpg", "subprocess.Popen", "pty.spawn", "resource.setrlimit", "resource.prlimit",
                   "sys.remote_exec", "gc.get_objects", "gc.get_referrers", "gc.get_referents",
                   "sys._current_frames", "sys.settrace", "sys.setprofile")
-REFUSED_PREFIXES = ("socket.", "ctypes.", "_ctypes.", "winreg.")
+REFUSED_PREFIXES = ("socket.", "winreg.")
+REDUCED_PREFIXES = ("ctypes.", "_ctypes.")
 CHANGES = ("os.remove", "os.rename", "os.rmdir", "os.mkdir", "os.chmod", "os.chown", "os.link", "os.symlink",
            "os.truncate", "os.utime", "os.chflags", "os.lchflags", "os.mkfifo", "os.mknod", "shutil.copyfile",
            "shutil.copymode", "shutil.copystat", "shutil.copytree", "shutil.move", "shutil.rmtree",
@@ -53,6 +58,8 @@ def make_hook(config, refusals, prefix):
     kind_of, text, raw, number, count = type, str, bytes, int, len  # bound now: later patches do not reach them
     lstat_, readlink_, getcwd_, refused, refused_import = lstat, readlink, getcwd, Refused, RefusedImport
     modules, events, prefixes, changes, listings = REFUSED_MODULES, REFUSED_EVENTS, REFUSED_PREFIXES, CHANGES, LISTINGS
+    extra = REDUCED_MODULES if config.get("reduced") else ()
+    prefixes = prefixes + (REDUCED_PREFIXES if config.get("reduced") else ())
     write_flags = WRITE_FLAGS
     sandbox = config["tmp"]
     forbidden, allowed, private = (tuple(config[k]) for k in ("forbidden", "allowed", "private"))
@@ -118,8 +125,11 @@ def make_hook(config, refusals, prefix):
     def rule(event, args):
         if event == "import":
             name = args[0] if args and kind_of(args[0]) is text else "?"
-            top = name.split(".")[0]
-            return f"graded code may not import {top}" if top in modules or top == "?" else None
+            parts = name.split(".")
+            if parts[0] in modules or name == "?":
+                return f"graded code may not import {parts[0]}"
+            hit = [part for part in parts if part in extra]  # by any part: x._posixsubprocess is the same module
+            return f"graded code may not import {hit[0]}" if hit else None
         if event in events or event.startswith(prefixes):
             return f"graded code may not call {event}"
         if event == "open":

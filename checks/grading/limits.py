@@ -15,6 +15,7 @@ class Limits:
     total: float = 60.0  # seconds of wall clock for the whole submission
     memory: int = 1024 * MIB  # bytes of address space (RLIMIT_AS)
     fsize: int = 16 * MIB  # the largest file the submission may write in its temporary directory
+    disk: int = 32 * MIB  # all it may write there (the size of its tmpfs in the sandbox)
     output: int = 64 * 1024  # bytes kept of what the submission prints, per stream; the rest is counted
     answer: int = 16 * MIB  # the longest answer line the grader reads
     examples: int = 20  # hypothesis examples per property (make check takes 40)

@@ -5,7 +5,8 @@ source of the grader's library of layers, when a network is graded) into a
 fresh sandbox directory and starts checks/grading/runner.py there with `python -I` (no
 PYTHONPATH, no user site, no script directory on sys.path), a new session
 (its own process group), no inherited file descriptors but its two pipes,
-and a minimal environment. request() sends one JSON line and waits for the
+and a minimal environment: under bubblewrap, or in the reduced mode that
+isolation.py finds when bubblewrap cannot run. request() sends one JSON line and waits for the
 answer under the per-call and per-submission wall-clock limits.
 
 When the child cannot go on, request() raises Gone with a status:
@@ -20,16 +21,16 @@ import select
 import shutil
 import signal
 import subprocess
-import sys
 import tempfile
 import threading
 import time
 
-from checks.grading import wire
+from checks.grading import isolation, wire
+from checks.grading import runner
 from checks.grading.runner import LIBRARY, SANDBOX_PREFIX
 
-RUNNER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "runner.py")
 CHUNK = 1 << 16
+REFUSALS = runner.REFUSALS  # distinct refusals kept per submission
 
 
 class Gone(BaseException):
@@ -44,7 +45,7 @@ class Raised(Exception):
     """The submission raised an exception in a call: its type name, message and line in the file."""
 
     def __init__(self, error):
-        self.type_name, self.text = wire.safe(error["type"], 60), wire.safe(error["message"])
+        self.type_name, self.text = wire.safe(error["type"], 60, lines=False), wire.safe(error["message"])
         super().__init__(self.text)
         self.line = error.get("line")
         self.refused = wire.safe(error["refused"]) if isinstance(error.get("refused"), str) else None
@@ -108,9 +109,8 @@ class Child:
         except wire.ProtocolError as e:
             raise self.fail("crashed", f"the submission broke the grader's channel during {what}: {e}; graded code "
                                        "must not write to the grader's pipes")
-        for refusal in answer["refusals"][:50]:
-            refusal = wire.safe(refusal)
-            if refusal not in self.refusals:
+        for refusal in wire.safe_list(answer["refusals"], REFUSALS) if len(self.refusals) < REFUSALS else ():
+            if refusal not in self.refusals and len(self.refusals) < REFUSALS:
                 self.refusals.append(refusal)
         if answer["ok"]:
             return answer["value"]
@@ -163,7 +163,7 @@ class Child:
         """The child ended on its own: say how, from its exit status and resource usage."""
         status, usage = self.reap(wait=1.0)
         used = usage.ru_utime + usage.ru_stime if usage else 0.0
-        code = os.waitstatus_to_exitcode(status) if status is not None else None
+        code = exit_code(status, self.proc.sandboxed) if status is not None else None
         if code is not None and code < 0 and (-code == getattr(signal, "SIGXCPU", -1) or used >= self.limits.cpu - 1):
             return self.fail("timeout", f"the submission used up its {self.limits.cpu} s of CPU time (during {what})")
         if code is not None and code != 0 and self.out_of_memory():
@@ -209,7 +209,7 @@ class Child:
             except ChildProcessError:
                 status, usage = None, None
             self.reaped = (status, usage)
-            self.proc.returncode = os.waitstatus_to_exitcode(status) if status is not None else -1
+            self.proc.returncode = exit_code(status, self.proc.sandboxed) if status is not None else -1
         return self.reaped
 
     def exited(self, wait):
@@ -269,16 +269,28 @@ class Child:
 
 
 def start(sandbox, limits, places):
-    """Start the runner in sandbox; -> (the process, the request pipe's write end, the answer pipe's read end)."""
+    """Start the runner in sandbox, walled in as isolation.current() allows; -> (the process, the request pipe's
+    write end, the answer pipe's read end)."""
+    mode = isolation.current()
+    isolation.announce()
     request_r, request_w = os.pipe()
     response_r, response_w = os.pipe()
     config = {"request_fd": request_r, "response_fd": response_w, "tmp": sandbox, **places,
-              "memory": limits.memory, "cpu": limits.cpu, "fsize": limits.fsize, "nproc": 0}
+              "memory": limits.memory, "cpu": limits.cpu, "fsize": limits.fsize, "nproc": 0,
+              "reduced": mode.reduced}
+    argv = [isolation.PYTHON, "-I", isolation.runner_path(mode), json.dumps(config)]
+    env, user = environment(sandbox), None
+    if not mode.reduced:
+        readable = [os.path.join(sandbox, name) for name in sorted(os.listdir(sandbox))]
+        argv = isolation.bwrap_command(sandbox, readable, limits.disk, env) + argv
+    elif mode.uid is not None:
+        os.chown(sandbox, mode.uid, mode.uid)  # its own folder is the only one it can write
+        user = mode.uid
     try:
         proc = subprocess.Popen(
-            [sys.executable, "-I", RUNNER, json.dumps(config)], cwd=sandbox, env=environment(sandbox),
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            pass_fds=(request_r, response_w), close_fds=True, start_new_session=True)
+            argv, cwd=sandbox, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            pass_fds=(request_r, response_w), close_fds=True, start_new_session=True, user=user, group=user,
+            extra_groups=[] if user is not None else None)
     except BaseException:
         os.close(request_w)
         os.close(response_r)
@@ -286,7 +298,14 @@ def start(sandbox, limits, places):
     finally:
         os.close(request_r)
         os.close(response_w)
+    proc.sandboxed = not mode.reduced
     return proc, request_w, response_r
+
+
+def exit_code(status, sandboxed):
+    """The child's exit code from a wait status, negative for a signal (bwrap passes a signal on as 128 + it)."""
+    code = os.waitstatus_to_exitcode(status)
+    return 128 - code if sandboxed and 128 < code < 128 + 65 else code
 
 
 def environment(sandbox):

@@ -65,7 +65,7 @@ class Remote:
             names = [wire.field(value, key, list, "the answer to load") for key in ("classes", "defined")]
         except wire.ProtocolError as e:
             raise self.broken(e)
-        return tuple([wire.safe(c, 100) for c in found if isinstance(c, str)] for found in names)
+        return tuple(wire.safe_list(found, cap=1000, limit=100) for found in names)
 
     def broken(self, error):
         """The child answered outside the wire format: it is gone, as crashed."""
@@ -135,8 +135,9 @@ class RemoteObject:
 
     def refresh(self, value):
         """Take params and grads (and their problems) from an answer."""
-        problems = value.get("problems") or {}
-        self._problems.update({k: str(v) for k, v in problems.items() if isinstance(v, str)})
+        problems = value.get("problems") if isinstance(value.get("problems"), dict) else {}
+        self._problems.update({wire.safe(k, 60, lines=False): wire.safe(v) for k, v in problems.items()
+                               if isinstance(v, str)})
         if "params" in value:
             self._take_params(wire.entries(value["params"], "params", finite=False))
         if "grads" in value:

@@ -4,13 +4,15 @@ Report.to_json() is the JSON report:
 {"component", "score", "max_score", "status", "message", "checks": [{"name",
 "status", "score", "max_score", "message", "diagnosis"}]}, plus "step" (the
 course step, when one was graded), "output" (the start of what the
-submission printed) and "refused" (what the sandbox refused) when there is
-any.
+submission printed), "refused" (what the sandbox refused) and "isolation"
+(why the child ran without the sandbox) when there is any.
 
 Submission statuses: graded, syntax-error, import-error, missing-class,
 timeout, memory-limit, crashed. Check statuses: passed, failed, not-run.
 """
 from dataclasses import dataclass, field
+
+from checks.grading.isolation import reduced_note
 
 STATUSES = ("graded", "syntax-error", "import-error", "missing-class", "timeout", "memory-limit", "crashed")
 PASSED, FAILED, NOT_RUN = "passed", "failed", "not-run"
@@ -49,6 +51,7 @@ class Report:
     seed: int = None  # what the checks drew their shapes and arguments from: --seed reproduces the grading
     variants: list = field(default_factory=list)  # the drawn variants, e.g. "Dense(4, 6) on x (5, 4)"
     degenerate: list = field(default_factory=list)  # "identity", "constant output", "all-zero gradient"
+    isolation: str = field(default_factory=reduced_note)  # "isolation: reduced: <why>" without the sandbox, else ""
 
     @property
     def score(self):
@@ -75,6 +78,8 @@ class Report:
             out["output"] = self.output
         if self.refused:
             out["refused"] = list(self.refused)
+        if self.isolation:
+            out["isolation"] = self.isolation
         return out
 
 

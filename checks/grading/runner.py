@@ -37,6 +37,7 @@ __builtins__ = dict(vars(builtins))  # the functions below keep this copy: patch
 
 MAX_DEPTH = 8  # nesting of lists in a value sent back
 MESSAGE = 300  # characters kept of an exception message
+REFUSALS = 20  # refusals sent with an answer (the grader keeps as many)
 RESERVE = 4 << 20  # bytes freed on MemoryError, so the answer can still be written
 SANDBOX_PREFIX = "nn-grade-"  # every sandbox directory is named so; a child may read none but its own
 LIBRARY = "network_layers"  # the module name of the grader's library of layers, when a network is graded
@@ -402,7 +403,7 @@ def answer(request):
         reply = {"id": ident, "ok": False, "error": {"type": "MemoryError", "message": "out of memory"}}
     except BaseException as e:  # the submission may raise anything, SystemExit included
         reply = {"id": ident, "ok": False, "error": described(e)}
-    reply["refusals"] = [r for r in list(STATE.refusals) if type(r) is str]
+    reply["refusals"] = [r for r in list(STATE.refusals)[:REFUSALS] if type(r) is str]
     return reply
 
 

@@ -9,6 +9,7 @@ objects and bools make an InvalidValue that names the entry.
 """
 import json
 import math
+import re
 
 MAX_DEPTH = 8
 KEYS = {"id", "ok", "value", "error", "refusals"}
@@ -27,10 +28,35 @@ def request(ident, op, fields):
     return (json.dumps({"id": ident, "op": op, **fields}, allow_nan=True, separators=(",", ":")) + "\n").encode()
 
 
-def safe(text, limit=300):
-    """A string from the child made safe to print and store: no lone surrogates or control characters, capped."""
-    text = str(text)[:limit].encode("utf-8", "replace").decode("utf-8")
-    return "".join(c if c in "\n\t" or c.isprintable() else "?" for c in text)
+ANSI = re.compile(r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[ -~]?")
+
+
+def safe(text, limit=300, lines=True):
+    """A string from the child made safe to print and store, the one gate every such string passes: ANSI escape
+    sequences removed; lone surrogates and control characters (\\r included; \\n and \\t kept when lines) escaped
+    as \\uXXXX; at most limit characters, and a note of how many more there were."""
+    text = str(text) if type(text) is not str else text
+    total = len(text)
+    text = ANSI.sub("", text[:4 * limit + 64])
+    if not text.isprintable():
+        keep = "\n\t" if lines else ""
+        text = "".join(c if c.isprintable() or c in keep else f"\\u{ord(c):04x}" if ord(c) < 0x10000 else
+                       f"\\U{ord(c):08x}" for c in text)
+    if len(text) > limit or total > 4 * limit + 64:
+        text = text[:limit] + f"... ({total} characters)"
+    return text
+
+
+def safe_list(items, cap=20, limit=300):
+    """Strings from the child as a list: each made safe (one line), duplicates dropped, at most cap of them."""
+    found = []
+    for item in items[:10 * cap] if isinstance(items, list) else ():
+        item = safe(item, limit, lines=False)
+        if item not in found:
+            found.append(item)
+            if len(found) == cap:
+                break
+    return found
 
 
 def _constant(name):
@@ -47,9 +73,9 @@ def reply(line, ident):
         raise ProtocolError("an answer is not an object with \"ok\"")
     unknown = sorted(set(answer) - KEYS)
     if unknown:
-        raise ProtocolError(f"an answer has the unknown key {unknown[0][:30]!r}")
+        raise ProtocolError(f"an answer has the unknown key {safe(unknown[0], 30, lines=False)!r}")
     if answer.get("id") != ident or isinstance(answer.get("id"), bool):
-        raise ProtocolError(f"an answer carries id {str(answer.get('id'))[:20]}, expected {ident}")
+        raise ProtocolError(f"an answer carries id {safe(answer.get('id'), 20, lines=False)}, expected {ident}")
     refusals = answer.get("refusals", [])
     if not isinstance(refusals, list) or not all(isinstance(r, str) for r in refusals):
         raise ProtocolError("an answer has malformed \"refusals\"")
@@ -107,7 +133,7 @@ def _kind(value):
     if isinstance(value, bool):
         return f"{value!r} (a bool)"
     if isinstance(value, str):
-        return f"a string {value[:30]!r}"
+        return f"a string {safe(value, 30, lines=False)!r}"
     return f"a {type(value).__name__}"
 
 
@@ -117,7 +143,11 @@ def entries(value, what, finite=True):
         return None
     if not isinstance(value, dict):
         raise ProtocolError(f"{what} is not an object")
-    return {name: None if v is None else numbers(v, f"{what}['{name}']", finite) for name, v in value.items()}
+    found = {}
+    for name, v in value.items():
+        name = safe(name, 60, lines=False)  # a key is named in messages: a lone surrogate or an escape breaks reports
+        found[name] = None if v is None else numbers(v, f"{what}['{name}']", finite)
+    return found
 
 
 def field(value, key, kind, what):

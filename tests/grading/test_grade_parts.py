@@ -73,7 +73,9 @@ def test_an_answer_outside_the_wire_format_is_a_protocol_error(line, message):
 
 
 def test_strings_from_the_child_are_made_safe():
-    assert wire.safe("a\x1b[31mred\ud800\n" + "x" * 500, 20) == "a?[31mred?\nxxxxxxxxx"
+    assert wire.safe("a\x1b[31mred\ud800\r\n" + "x" * 500, 20) == "ared\\ud800\\u000d\nxxx... (512 characters)"
+    assert wire.safe("a\nb\x1b]0;title\x07", lines=False) == "a\\u000ab"
+    assert wire.safe_list(["b", "a\x1b[1m", "b", "a"] * 100, cap=3) == ["b", "a"]
 
 
 @pytest.fixture
@@ -102,10 +104,25 @@ def hook(tmp_path):
     return refused, sandbox, tmp_path
 
 
+def test_without_the_sandbox_the_hook_also_refuses_modules_that_start_processes_by_any_part_of_their_name(tmp_path):
+    namespace = {"__name__": "guard"}
+    with open(GUARD, encoding="utf-8") as f:
+        exec(compile(f.read(), GUARD, "exec"), namespace)
+    config = {"tmp": str(tmp_path / f"{SANDBOX_PREFIX}me"), "forbidden": [], "private": [], "allowed": [],
+              "reduced": True}
+    check = namespace["make_hook"](config, [], SANDBOX_PREFIX)
+    for name, refused in (("_ctypes", "_ctypes"), ("x._posixsubprocess", "_posixsubprocess"), ("ctypes.util", "ctypes")):
+        with pytest.raises(ImportError, match=f"may not import {refused}$"):
+            check("import", (name,))
+    with pytest.raises(PermissionError, match="may not call ctypes.dlopen"):
+        check("ctypes.dlopen", ("libc.so.6",))
+    check("import", ("asyncio",))
+
+
 def test_the_hook_refuses_what_graded_code_may_not_do(hook):
     refused, sandbox, root = hook
-    assert refused("import", "reference.relu") and refused("import", "checks") and refused("import", "_ctypes")
-    assert not refused("import", "math")
+    assert refused("import", "reference.relu") and refused("import", "checks")
+    assert not refused("import", "math") and not refused("import", "_ctypes") and not refused("import", "asyncio")
     for event in ("os.fork", "os.system", "os.kill", "subprocess.Popen", "socket.connect", "resource.setrlimit",
                   "gc.get_objects", "sys.settrace", "os.exec", "os.posix_spawn"):
         assert refused(event, "x"), event
