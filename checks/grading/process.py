@@ -278,7 +278,8 @@ def start(sandbox, limits, places):
     config = {"request_fd": request_r, "response_fd": response_w, "tmp": sandbox, **places,
               "memory": limits.memory, "cpu": limits.cpu, "fsize": limits.fsize, "nproc": 0,
               "reduced": mode.reduced}
-    argv = [isolation.PYTHON, "-I", isolation.runner_path(mode), json.dumps(config)]
+    # -u: what the submission prints reaches the grader at once, and is kept even when the child is killed
+    argv = [isolation.PYTHON, "-I", "-u", isolation.runner_path(mode), json.dumps(config)]
     env, user = environment(sandbox), None
     if not mode.reduced:
         readable = [os.path.join(sandbox, name) for name in sorted(os.listdir(sandbox))]
