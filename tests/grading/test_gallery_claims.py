@@ -13,7 +13,8 @@ import pytest
 from checks.components import COMPONENTS, LOSS, OPTIMIZER, gradient_points
 from checks.descent import descent_reports
 from checks.finite_differences import deep_copy
-from checks.grading.checklist import CONVENTIONS, RULES, examples
+from checks.grading.checklist import CONVENTIONS, RULES
+from checks.grading.context import examples
 from checks.properties import mismatch, run, suite
 from checks.properties.optimizers import moves
 from checks.suite import gradient_reports
