@@ -190,7 +190,7 @@ def compare(name, analytic, target, f, f0=None):
     block = Block(name, shape_of(target), given=deep_copy(analytic))
     found = shape_of(analytic)
     if found != block.shape:
-        block.problem = f"shape {found} but {name} has shape {block.shape}"
+        block.problem = f"shape {found}; it must have the shape {block.shape} of {name[1:]}"
         block.expected = numeric_entries(name, target, f, f0)
         return block
     for index in indices(target):

@@ -94,7 +94,7 @@ def test_a_sign_flipped_on_one_side_of_a_kink_is_a_sign_flip():
 def test_a_transposed_gradient_of_the_wrong_shape_is_transposed_not_shape():
     report = check_layer(planted.DenseTransposed(3, 2), X, "dense")
     dw = next(b for b in report.blocks if b.name == "dW")
-    assert dw.problem == "shape (2, 3) but dW has shape (3, 2)"
+    assert dw.problem == "shape (2, 3); it must have the shape (3, 2) of W"
     assert report.diagnosis == "transposed"
     assert "dW has shape (2, 3), the transpose of (3, 2)" in report.evidence
 

@@ -46,8 +46,8 @@ def test_square_transposed_weight_gradient_is_caught_by_value():
 def test_wrong_gradient_shape_is_a_problem_not_a_crash():
     report = check_layer(planted.DenseTransposed(3, 2), [[1.0, 2.0, 3.0]], "dense")
     dw = next(b for b in report.blocks if b.name == "dW")
-    assert dw.problem == "shape (2, 3) but dW has shape (3, 2)"
-    assert "dW: shape (2, 3) but dW has shape (3, 2)" in report.message()
+    assert dw.problem == "shape (2, 3); it must have the shape (3, 2) of W"
+    assert "dW: shape (2, 3); it must have the shape (3, 2) of W" in report.message()
 
 
 def test_a_layer_that_raises_gets_a_report():
