@@ -86,7 +86,13 @@ def quick(tmp_path):
 
 def run_checks(*args, env=None):
     return subprocess.Popen([sys.executable, "-m", "checks", *args], cwd=ROOT, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, **(env or {})})
+                            env={**os.environ, **(env or {})}, preexec_fn=interruptible)
+
+
+def interruptible():
+    """Ctrl-C as a terminal gives it: a test run started in the background inherits SIGINT ignored, and Python then
+    never turns it into KeyboardInterrupt."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 COPIES = 60  # a grading takes about 0.3 s here: 60 at --jobs 2 is about 9 s
