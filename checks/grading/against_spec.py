@@ -15,6 +15,7 @@ import random
 from checks.components import LAYER
 from checks.grading.agreement import copy_params
 from checks.grading.context import Verdict
+from checks.grading.remote import mirror
 from checks.finite_differences import deep_copy, random_matrix, shape_of
 from checks.gradcheck import run as run_check
 from checks.fast import DIRECTIONS
@@ -25,15 +26,6 @@ from checks import probes
 
 POINTS = 2  # gradient-check points per drawn variant
 NOISE = 1e-2  # a relative error below this, from numbers that change call to call, is the determinism rule's
-
-
-def overwrite(target, values):
-    """Make the nested list target hold values, in place (the shapes agree)."""
-    for i, v in enumerate(values):
-        if isinstance(v, list):
-            overwrite(target[i], v)
-        else:
-            target[i] = v
 
 
 def located(call, *args):
@@ -62,7 +54,7 @@ class SpecLayer:
     def backward(self, dy):
         layer = self.make()
         for name, values in self.params.items():
-            overwrite(layer.params[name], values)
+            mirror(layer.params[name], values)  # in place: params are read at call time
         located(layer.forward, deep_copy(self.x))
         dx = located(layer.backward, deep_copy(dy))
         self.grads = layer.grads

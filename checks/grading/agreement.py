@@ -9,6 +9,7 @@ output that does not depend on the input.
 import random
 
 from checks.components import LAYER, LOSS
+from checks.diagnosis import flatten
 from checks.finite_differences import deep_copy, shape_of
 from checks.grading.context import Verdict
 from checks.properties import at, mismatch
@@ -113,21 +114,17 @@ def shape_sentence(call, got, found, wanted, where):
     return f"{call} has shape {found} for {where}; it must have shape {wanted}"
 
 
-def flat(value):
-    return [u for v in value for u in flat(v)] if isinstance(value, list) else [value]
-
-
 def degenerate(seen):
     """"identity" when every output equals its input, "constant output" when no output depends on its input,
     else None. seen: (input, output) pairs of forward at different inputs."""
     if len(seen) < 2:
         return None
-    if all(shape_of(x) == shape_of(y) and flat(x) == flat(y) for x, y in seen):
+    if all(shape_of(x) == shape_of(y) and flatten(x) == flatten(y) for x, y in seen):
         return "identity"
     rows = {}  # a row's width -> the rows of that width: a constant layer repeats one row for every input
     for _, y in seen:
         for row in (y if isinstance(y, list) else [y]):
-            rows.setdefault(len(flat(row)), []).append(flat(row))
+            rows.setdefault(len(flatten(row)), []).append(flatten(row))
     if all(row == same[0] for same in rows.values() for row in same):
         return "constant output"
     return None
