@@ -11,6 +11,7 @@ import os
 import sys
 
 from checks.grading import GRADABLE, formats, limits as limit_rules, rubric as rubrics
+from checks.grading.exports import PLATFORMS
 from checks.grading.steps import STEPS
 
 
@@ -73,11 +74,12 @@ def grade(args):
     if not os.path.exists(args.file):
         raise UsageError(f"{args.file}: no such file or folder")
     rubric, limits = settings(args)
-    from checks.grading.grade import NotGradable, grade as grade_one
+    from checks.grading.grade import NotGradable
+    from checks.grading.notebooks import NotebookError, grade as grade_one
     private = (os.path.dirname(os.path.abspath(args.out)),) if args.out else ()
     try:
         report = grade_one(args.file, args.component, rubric, limits, private, STEPS.get(args.step), args.seed)
-    except NotGradable as e:
+    except (NotGradable, NotebookError) as e:
         raise UsageError(str(e)) from None
     content = formats.render(report, args.format)
     if args.out:
@@ -90,8 +92,9 @@ def grade(args):
 
 
 def grade_all(args):
-    """grade-all DIR: the gradebook and one report per submission; exit 0 when all passed, else 1."""
-    from checks.grading.grade_all import grade_all as run, isolation_problem, submissions
+    """grade-all DIR: the gradebook, the class summary and one report per submission; exit 0 when the batch
+    completed, whatever the scores."""
+    from checks.grading.grade_all import Course, grade_all as run, isolation_problem, submissions
     if not os.path.isdir(args.folder):
         raise UsageError(f"{args.folder}: no such folder")
     problem = isolation_problem(args.allow_reduced_isolation)
@@ -101,14 +104,40 @@ def grade_all(args):
         raise UsageError(f"--jobs must be at least 1, got {args.jobs}")
     rubric, limits = settings(args)
     out = args.out or os.path.abspath(args.folder).rstrip(os.sep) + "-grades"
-    if not submissions(args.folder, out):
-        raise UsageError(f"{args.folder}: no submissions (.py files or subfolders) in it")
+    found = [name for name, _ in submissions(args.folder, out)]
+    if not found:
+        raise UsageError(f"{args.folder}: no submissions (files or subfolders) in it")
     try:
-        reports = run(args.folder, out, args.jobs, args.component, rubric, limits, step=STEPS.get(args.step),
-                      seed=args.seed)
+        run(args.folder, out, args.jobs, args.component, rubric, limits, step=STEPS.get(args.step), seed=args.seed,
+            only=chosen(args.only, found, args.folder), course=course(args, Course))
     except OSError as e:
         raise UsageError(f"cannot write the reports to {out}: {e.strerror or e}") from None
-    return 0 if all(r.passed for _, r in reports) else 1
+    return 0
+
+
+def chosen(only, found, folder):
+    """The submissions --only names (None without it); UsageError for a name that is no submission in folder."""
+    if only is None:
+        return None
+    names = [os.path.basename(n.rstrip("/" + os.sep)) for n in only]
+    unknown = [n for n in names if n not in found]
+    if unknown:
+        raise UsageError(f"--only {unknown[0]}: no submission of that name in {folder}")
+    return set(names)
+
+
+def course(args, make):
+    """The roster and exports of grade-all's options; UsageError for a bad roster, or an export without one."""
+    from checks.grading import roster as rosters
+    try:
+        students = rosters.load(args.roster) if args.roster else None
+    except rosters.RosterError as e:
+        raise UsageError(str(e)) from None
+    platforms = tuple(dict.fromkeys(args.format or ()))
+    if platforms and students is None:
+        raise UsageError(f"--format {platforms[0]} needs --roster FILE: the platform matches students by their ids")
+    what = f"step {args.step}" if args.step else (args.component or "nn-reference")
+    return make(students, platforms, args.assignment or f"nn-reference {what}")
 
 
 def bundle(args):
@@ -153,12 +182,25 @@ def add_commands(commands):
     g.add_argument("--format", choices=formats.FORMATS, default="text", help="report format (default text)")
     g.add_argument("--out", metavar="PATH", help="write the report to PATH instead of printing it")
     add_grading_options(g)
-    a = commands.add_parser("grade-all", help="grade every submission in a folder into a gradebook")
-    a.add_argument("folder", metavar="DIR", help="one submission per .py file or per subfolder")
+    a = commands.add_parser("grade-all", help="grade every submission in a folder into a gradebook",
+                            description="Grade every submission in DIR into DIR-grades/: gradebook.csv, summary.html "
+                                        "and summary.csv (the class summary), and one report per submission.",
+                            epilog="Exit status: 0 when the batch completed, whatever the students scored; 2 for a "
+                                   "usage error or reports that cannot be written; 130 when interrupted.")
+    a.add_argument("folder", metavar="DIR", help="one submission per file (.py or .ipynb; any other file gets a "
+                                                 "not-gradable row) or per subfolder")
     a.add_argument("--jobs", type=int, default=2, metavar="N", help="submissions graded at once (default 2)")
     a.add_argument("--out", metavar="DIR", help="where gradebook.csv and reports/ go (default DIR-grades)")
     a.add_argument("--allow-reduced-isolation", action="store_true",
                    help="grade even where the bubblewrap sandbox cannot run (specs/grading.md, \"Isolation\")")
+    a.add_argument("--only", nargs="+", metavar="NAME",
+                   help="regrade only these submissions (e.g. alice.py bob/) into the existing gradebook; the others "
+                        "keep their reports, and one without a report is graded too")
+    a.add_argument("--roster", metavar="FILE", help="a CSV with the columns submission and id (and name, "
+                                                    "sis_user_id, sis_login_id, section, email): who is who")
+    a.add_argument("--format", action="append", choices=PLATFORMS,
+                   help="also write canvas.csv or moodle.csv for the platform's grade import (needs --roster)")
+    a.add_argument("--assignment", metavar="NAME", help="the assignment's column in canvas.csv or moodle.csv")
     add_grading_options(a)
     b = commands.add_parser("gradescope-bundle", help="write a Gradescope autograder zip for one component or step")
     add_choice(b, required=True, component_help="the component to grade: ")

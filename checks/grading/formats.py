@@ -3,7 +3,8 @@
 - text: the score, then one line per check; each failing check with its
   message (the gradient checker's worst entries and diagnosis included) and
   the spec section to reread;
-- json: Report.to_json();
+- json: Report.to_json(), and "seconds" (how long the grading took; a
+  course's summary lists the slowest submissions from it);
 - gradescope: {"score", "execution_time", "output", "tests": [{"name",
   "number", "score", "max_score", "status", "output"}]}, which a Gradescope
   autograder writes to /autograder/results/results.json;
@@ -75,6 +76,7 @@ def shown(output):
 
 def as_json(report):
     data = report.to_json()
+    data["seconds"] = round(report.seconds, 2)
     if "output" in data:
         data["output"] = shown(data["output"])
     return json.dumps(data, indent=2, allow_nan=False) + "\n"
@@ -129,6 +131,12 @@ def junit(report):
             node.text = clean(c.message + (f"\nReread {c.reread}." if c.reread else ""))
     ET.indent(suites)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+
+
+def cell(value):
+    """A CSV cell that a spreadsheet will not run as a formula (names and messages come from submissions)."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def write(path, content):

@@ -1,52 +1,103 @@
-"""Grade a course: every submission in a folder, in parallel, into a gradebook and one report each.
+"""Grade a course: every submission in a folder, in parallel, into a gradebook, a class summary and one report each.
 
-A submission is a .py file directly in the folder, or a subfolder (its .py
-files). Each is graded by grade.grade in a worker process (its own child
-inside); progress goes to stderr. The output folder gets gradebook.csv (one
-row per submission: status, points per check, total, max score, message) and
-reports/<submission>.json and .txt. A submission whose grading fails in any
-way gets a row with its status; it never stops the batch. A submission that
-brings its worker process down is retried alone, then recorded as crashed;
-one whose report cannot be written is recorded as crashed. Ctrl-C writes the
-gradebook of what finished and exits 130. Without the sandbox (isolation.py)
-the command line must allow it: isolation_problem().
+A submission is any file or subfolder of the course folder, except hidden
+ones and what archivers leave (__MACOSX/). A .py file, a notebook (.ipynb,
+notebooks.py) or a folder of them is graded by grade.grade in a worker
+process (its own child inside); anything else gets a row with the status
+not-gradable and the reason. Progress goes to stderr. The output folder gets
+gradebook.csv (one row per submission: student, modification time, status,
+points per check, total, max score, diagnosis, seconds, message),
+summary.html and summary.csv (the class summary: summary.py), the exports
+asked for (exports.py), and reports/<submission>.json and .txt. A regrade
+(only=) grades the named submissions and keeps the others' reports; reports
+of submissions no longer in the folder are removed. A submission whose
+grading fails in any way gets a row with its status; it never stops the
+batch. A submission that brings its worker process down is retried alone,
+then recorded as crashed; one whose report cannot be written is recorded as
+crashed. Ctrl-C writes the gradebook of what finished and exits 130. Without
+the sandbox (isolation.py) the command line must allow it:
+isolation_problem().
 """
 import csv
 import io
+import json
 import multiprocessing
 import os
 import signal
 import sys
 import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 
 from checks import baseline
-from checks.grading import formats, isolation
-from checks.grading.grade import NotGradable, checks_for, grade
-from checks.grading.rubric import DEFAULT
+from checks.grading import exports, formats, isolation, notebooks, roster
+from checks.grading.formats import cell
+from checks.grading.grade import NotGradable, checks_for
 from checks.grading.report import Report, not_run
+from checks.grading.rubric import DEFAULT
+from checks.grading.summary import Entry, Summary, csv_text, diagnosis_cell
+from checks.grading.summary_page import page
+
+
+SKIPPED = ("__MACOSX", "__pycache__", "Thumbs.db", "desktop.ini")  # what archivers and file browsers leave behind
+GRADED = (".py", notebooks.SUFFIX)
 
 
 def submissions(folder, out=None):
-    """(name, path) of every submission in folder, sorted by name; hidden entries, caches and out are skipped."""
+    """(name, path) of every submission in folder, sorted by name: every file and subfolder, except hidden ones,
+    what archivers and file browsers leave (SKIPPED) and out. Those the grader cannot take get a not-gradable row."""
     found = []
     for entry in sorted(os.listdir(folder)):
         path = os.path.join(folder, entry)
-        if entry.startswith(".") or entry == "__pycache__" or (out and os.path.abspath(path) == os.path.abspath(out)):
+        if entry.startswith(".") or entry in SKIPPED or (out and os.path.abspath(path) == os.path.abspath(out)):
             continue
-        if (os.path.isfile(path) and entry.endswith(".py")) or os.path.isdir(path):
-            found.append((entry, path))
+        found.append((entry, path))
     return found
+
+
+def problem(path):
+    """Why the grader cannot take the submission at path (one sentence for the student), or None."""
+    if os.path.isdir(path):
+        inside = [f for f in os.listdir(path) if f.endswith(GRADED) and not f.startswith(".")]
+        return None if inside else "the folder holds no .py file and no notebook (.ipynb)"
+    if not os.path.exists(path):
+        return "the file cannot be read: it is a link to a file that does not exist"
+    ext = os.path.splitext(path)[1].lower()
+    if ext not in GRADED:
+        what = f"a {ext} file" if ext else "a file without an extension"
+        return f"{what} is not something the grader can run; hand in a .py file, a notebook (.ipynb) or a folder"
+    try:
+        with open(path, "rb") as f:
+            f.read(1)
+    except OSError as e:
+        return f"the file cannot be read ({e.strerror or e})"
+    return None
+
+
+def target(path):
+    """What to grade for a submission: itself, or the one notebook of a folder that holds no .py file."""
+    if not os.path.isdir(path) or any(f.endswith(".py") for f in os.listdir(path)):
+        return path
+    books = sorted(f for f in os.listdir(path) if f.endswith(notebooks.SUFFIX) and not f.startswith("."))
+    if len(books) > 1:
+        raise NotGradable(f"the folder holds several notebooks ({', '.join(books)}) and no .py file: keep one")
+    return os.path.join(path, books[0])
 
 
 def grade_one(task):
     """Worker: grade one submission; -> (name, Report). Never raises for a submission's sake."""
-    name, path, component, rubric, limits, private, step, seed = task
+    name, path, component, rubric, limits, private, step, seed, isolated = task
+    why = problem(path)
+    if why:
+        return name, failed(name, component, rubric, "not-gradable", why)
     try:
-        return name, grade(path, component, rubric, limits, private, step, seed)
-    except NotGradable as e:  # an empty folder
-        return name, failed(name, component, rubric, "missing-class", str(e))
+        report = notebooks.grade(target(path), component, rubric, limits, private, step, seed, isolated)
+        report.file = name
+        return name, report
+    except (NotGradable, notebooks.NotebookError) as e:
+        return name, failed(name, component, rubric, "not-gradable", str(e))
     except Exception as e:  # the grader itself failed: recorded as crashed, and the batch goes on
         return name, failed(name, component, rubric, "crashed", f"the grader failed on this submission: {e}")
 
@@ -119,18 +170,35 @@ def isolation_problem(allow_reduced):
     return None
 
 
-def grade_all(folder, out, jobs=2, component=None, rubric=None, limits=None, log=sys.stderr, step=None, seed=None):
+@dataclass
+class Course:
+    """What a grade-all writes besides the grading: who is who (a roster, or None), the platform exports
+    (exports.PLATFORMS) and the assignment's name in them."""
+
+    roster: dict = None
+    platforms: tuple = ()
+    assignment: str = ""
+
+
+def grade_all(folder, out, jobs=2, component=None, rubric=None, limits=None, log=sys.stderr, step=None, seed=None,
+              only=None, course=None, isolated=True):
     """Grade every submission in folder into out (as component, or as a course step); -> [(name, Report)] sorted by
-    name. seed: the same draw for every submission (default: each grading draws its own; the gradebook shows it).
-    On Ctrl-C: the gradebook of the submissions that finished, then SystemExit(130)."""
-    found = submissions(folder, out)
+    name, one per submission. seed: the same draw for every submission (default: each grading draws its own; the
+    gradebook shows it). only: names of submissions to regrade, the others keeping the reports out holds (a
+    submission without one is graded too). Reports of submissions no longer in folder are removed. isolated=False
+    grades in the workers themselves (grade.grade). On Ctrl-C: the gradebook of the submissions that finished, then
+    SystemExit(130)."""
+    found, course = submissions(folder, out), course or Course()
     rubric = rubric or (step.full_rubric if step else dict(DEFAULT))
     component = step.component if step else component
+    kept = kept_reports(out, [name for name, _ in found], only, log)
     private = (os.path.abspath(folder), os.path.abspath(out))
-    tasks = [(name, path, component, rubric, limits, private, step, seed) for name, path in found]
+    tasks = [(name, path, component, rubric, limits, private, step, seed, isolated) for name, path in found
+             if name not in kept]
     baseline.bike_data()  # loaded once, before the workers fork
     isolation.announce()  # found once and said once, before the workers fork
-    reports, start, results = [], time.monotonic(), run_pool(tasks, jobs)
+    reports, start, results = list(kept.items()), time.monotonic(), run_pool(tasks, jobs)
+    paths = dict(found)
     try:
         for i, (task, (name, report)) in enumerate(results, start=1):
             reports.append((name, saved(out, task, report)))
@@ -138,17 +206,83 @@ def grade_all(folder, out, jobs=2, component=None, rubric=None, limits=None, log
                   f"({report.seconds:.1f} s)", file=log, flush=True)
     except KeyboardInterrupt:
         results.close()
-        finish(out, reports, rubric, log, f"interrupted after {len(reports)} of {len(tasks)} submissions")
+        finish(out, reports, paths, rubric, course, log,
+               f"interrupted after {len(reports) - len(kept)} of {len(tasks)} submissions")
         raise SystemExit(130) from None
-    finish(out, reports, rubric, log, f"graded {len(reports)} submissions in {time.monotonic() - start:.1f} s")
+    remove_stale(out, paths, folder, log)
+    finish(out, reports, paths, rubric, course, log,
+           f"graded {len(tasks)} submissions in {time.monotonic() - start:.1f} s"
+           + (f", kept the reports of {len(kept)}" if kept else ""))
     return reports
 
 
-def finish(out, reports, rubric, log, summary):
-    """Write the gradebook of reports (sorted by name) and say where it is."""
+def kept_reports(out, names, only, log):
+    """{name: Report} of the submissions a regrade (only) keeps: those not named whose JSON report out holds."""
+    if only is None:
+        return {}
+    kept, missing = {}, []
+    for name in names:
+        if name in only:
+            continue
+        try:
+            with open(os.path.join(out, "reports", f"{name}.json"), encoding="utf-8") as f:
+                kept[name] = Report.from_json(name, json.load(f))
+        except (OSError, ValueError, KeyError, TypeError):
+            missing.append(name)
+    if missing:
+        print(f"graded as well, having no report yet: {', '.join(missing)}", file=log, flush=True)
+    return kept
+
+
+def remove_stale(out, paths, folder, log):
+    """Remove the reports of submissions no longer in folder, and say which."""
+    where = os.path.join(out, "reports")
+    files = os.listdir(where) if os.path.isdir(where) else []
+    gone = sorted({f.rsplit(".", 1)[0] for f in files if f.endswith((".json", ".txt")) and not f.startswith(".")
+                   and f.rsplit(".", 1)[0] not in paths})
+    for name in gone:
+        for ext in ("json", "txt"):
+            if os.path.exists(os.path.join(where, f"{name}.{ext}")):
+                os.remove(os.path.join(where, f"{name}.{ext}"))
+    if gone:
+        print(f"removed the reports of {', '.join(gone)}: no longer in {folder}", file=log, flush=True)
+
+
+def finish(out, reports, paths, rubric, course, log, summary):
+    """Write the gradebook of reports (sorted by name), the class summary and the exports, and say where they are."""
     reports.sort(key=lambda pair: pair[0])
-    formats.write(os.path.join(out, "gradebook.csv"), gradebook(reports, rubric))
-    print(f"{summary}; gradebook: {os.path.join(out, 'gradebook.csv')}", file=log, flush=True)
+    entries = [Entry(name, roster.student(course.roster, name), report, modified(paths.get(name)))
+               for name, report in reports]
+    formats.write(os.path.join(out, "gradebook.csv"), gradebook(entries, rubric))
+    figures = Summary(entries)
+    formats.write(os.path.join(out, "summary.csv"), csv_text(figures))
+    formats.write(os.path.join(out, "summary.html"), page(figures, f"Class summary: {title(reports)}"))
+    for platform in course.platforms:
+        text, left_out = exports.export(platform, entries, course.roster or {}, course.assignment)
+        formats.write(os.path.join(out, f"{platform}.csv"), text)
+        if left_out:
+            print(f"{platform}.csv leaves out {', '.join(left_out)}: not in the roster", file=log, flush=True)
+    print(f"{summary}; gradebook: {os.path.join(out, 'gradebook.csv')}, class summary: "
+          f"{os.path.join(out, 'summary.html')}", file=log, flush=True)
+
+
+def title(reports):
+    """What the course graded: "step 3 (dense)", "relu", or the components."""
+    graded = sorted({r.component for _, r in reports if r.component})
+    steps = sorted({r.step for _, r in reports if r.step is not None})
+    what = ", ".join(graded) or "submissions"
+    return f"step {steps[0]} ({what})" if len(steps) == 1 else what
+
+
+def modified(path):
+    """A submission's modification time, ISO 8601 UTC: its file's, or the latest of a folder's files ("" if none)."""
+    if path is None or not os.path.lexists(path):
+        return ""
+    times = [os.lstat(path).st_mtime]
+    if os.path.isdir(path):
+        times = [os.lstat(os.path.join(root, f)).st_mtime for root, _, files in os.walk(path) for f in files
+                 if not f.startswith(".")] or times
+    return datetime.fromtimestamp(max(times), timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def saved(out, task, report):
@@ -171,23 +305,20 @@ def save(out, name, report):
     formats.write(os.path.join(folder, f"{name}.txt"), formats.text(report))
 
 
-def cell(value):
-    """A CSV cell that a spreadsheet will not run as a formula."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def gradebook(reports, rubric):
+def gradebook(entries, rubric):
     """The gradebook as CSV text: one row per submission."""
     names = [n for n in rubric if rubric[n]]
-    if len({report.component for _, report in reports}) == 1:
-        names = checks_for(rubric, reports[0][1].component)
+    components = {e.report.component for e in entries if e.report.component}
+    if len(components) == 1:
+        names = checks_for(rubric, components.pop())
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["submission", "component", "status", *names, "total", "max_score", "seed", "message"])
-    for name, report in reports:
-        points = {c.name: c.score for c in report.checks}
-        writer.writerow([cell(name), report.component or "", report.status,
-                         *[f"{points.get(n, 0):g}" for n in names], f"{report.score:g}",
-                         f"{report.max_score:g}", "" if report.seed is None else report.seed, cell(report.message)])
+    writer.writerow(["submission", "student_id", "student_name", "modified", "component", "status", *names, "total",
+                     "max_score", "diagnosis", "seconds", "seed", "message"])
+    for e in entries:
+        report, points = e.report, {c.name: c.score for c in e.report.checks}
+        writer.writerow([cell(e.name), cell(e.student.id), cell(e.student.name), e.modified, report.component or "",
+                         report.status, *[f"{points.get(n, 0):g}" for n in names], f"{report.score:g}",
+                         f"{report.max_score:g}", diagnosis_cell(report), f"{report.seconds:.2f}",
+                         "" if report.seed is None else report.seed, cell(report.message)])
     return buffer.getvalue()

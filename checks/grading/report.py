@@ -3,18 +3,20 @@
 Report.to_json() is the JSON report:
 {"component", "score", "max_score", "status", "message", "checks": [{"name",
 "status", "score", "max_score", "message", "diagnosis"}]}, plus "step" (the
-course step, when one was graded), "output" (the start of what the
+course step, when one was graded), "cells" (the notebook cells graded,
+when the submission was a notebook), "output" (the start of what the
 submission printed), "refused" (what the sandbox refused) and "isolation"
 (why the child ran without the sandbox) when there is any.
 
 Submission statuses: graded, syntax-error, import-error, missing-class,
-timeout, memory-limit, crashed. Check statuses: passed, failed, not-run.
+timeout, memory-limit, crashed, and in a course not-gradable (a file the
+grader cannot read as a submission). Check statuses: passed, failed, not-run.
 """
 from dataclasses import dataclass, field
 
 from checks.grading.isolation import reduced_note
 
-STATUSES = ("graded", "syntax-error", "import-error", "missing-class", "timeout", "memory-limit", "crashed")
+STATUSES = ("graded", "syntax-error", "import-error", "missing-class", "timeout", "memory-limit", "crashed", "not-gradable")
 PASSED, FAILED, NOT_RUN = "passed", "failed", "not-run"
 
 
@@ -52,6 +54,17 @@ class Report:
     variants: list = field(default_factory=list)  # the drawn variants, e.g. "Dense(4, 6) on x (5, 4)"
     degenerate: list = field(default_factory=list)  # "identity", "constant output", "all-zero gradient"
     isolation: str = field(default_factory=reduced_note)  # "isolation: reduced: <why>" without the sandbox, else ""
+    cells: list = field(default_factory=list)  # the notebook cells graded (numbered from 1), for a notebook
+
+    @classmethod
+    def from_json(cls, file, data):
+        """The Report of a JSON report (to_json, with the "seconds" formats.as_json adds)."""
+        checks = [CheckResult(c["name"], c["status"], c["score"], c["max_score"], c["message"], c.get("diagnosis"))
+                  for c in data.get("checks", [])]
+        return cls(file, data.get("component"), data.get("status", "graded"), data.get("message", ""), checks,
+                   data.get("output", ""), list(data.get("refused", [])), data.get("seconds", 0.0),
+                   data.get("step"), data.get("seed"), list(data.get("variants", [])),
+                   list(data.get("degenerate", [])), data.get("isolation", ""), list(data.get("cells", [])))
 
     @property
     def score(self):
@@ -72,6 +85,8 @@ class Report:
             out["step"] = self.step
         if self.seed is not None:
             out["seed"], out["variants"] = self.seed, list(self.variants)
+        if self.cells:
+            out["cells"] = list(self.cells)
         if self.degenerate:
             out["degenerate"] = list(self.degenerate)
         if self.output:

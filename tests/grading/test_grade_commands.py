@@ -61,7 +61,7 @@ def bad_rubric(tmp_path, text):
     (["grade", "{relu}", "--rubric", "{a_list}"], "must be a JSON object mapping check names to points"),
     (["grade", "{relu}", "--out", "/proc/nope/report.json", "--rubric", "{forward_only}"], "cannot write"),
     (["grade-all", "nope"], "nope: no such folder"),
-    (["grade-all", "{empty}"], "no submissions (.py files or subfolders) in it"),
+    (["grade-all", "{empty}"], "no submissions (files or subfolders) in it"),
     (["grade-all", "{empty}", "--jobs", "0"], "--jobs must be at least 1, got 0"),
     (["gradescope-bundle", "--out", "a.zip"], "one of the arguments --component --step is required"),
     (["template", "relux"], "invalid choice: 'relux'"),
@@ -211,7 +211,7 @@ def test_grade_all_writes_a_gradebook_with_every_status(tmp_path, quick_rubric):
     course(str(folder))
     result = run("grade-all", str(folder), "--out", str(out), "--jobs", "2", "--component", "relu", "--rubric",
                  quick_rubric, "--memory", "256", *FAST)
-    assert result.returncode == 1, result.stderr
+    assert result.returncode == 0, result.stderr  # the batch completed, whatever the scores
     assert result.stderr.count("[") >= 9 and "graded 9 submissions" in result.stderr
     with open(out / "gradebook.csv", newline="") as f:
         rows = {row["submission"]: row for row in csv.DictReader(f)}
