@@ -3,8 +3,8 @@
 - text: the score, then one line per check; each failing check with its
   message (the gradient checker's worst entries and diagnosis included) and
   the spec section to reread;
-- json: Report.to_json(), and "seconds" (how long the grading took; a
-  course's summary lists the slowest submissions from it);
+- json: Report.to_json(); a course's reports (timed=True) add "seconds", how
+  long the grading took, which its summary and a regrade read back;
 - gradescope: {"score", "execution_time", "output", "tests": [{"name",
   "number", "score", "max_score", "status", "output"}]}, which a Gradescope
   autograder writes to /autograder/results/results.json;
@@ -74,9 +74,10 @@ def shown(output):
     return output if len(output) <= SHOWN_OUTPUT else output[:SHOWN_OUTPUT] + f"\n... ({len(output)} characters)"
 
 
-def as_json(report):
+def as_json(report, timed=False):
     data = report.to_json()
-    data["seconds"] = round(report.seconds, 2)
+    if timed:
+        data["seconds"] = round(report.seconds, 2)
     if "output" in data:
         data["output"] = shown(data["output"])
     return json.dumps(data, indent=2, allow_nan=False) + "\n"

@@ -301,7 +301,7 @@ def saved(out, task, report):
 
 def save(out, name, report):
     folder = os.path.join(out, "reports")
-    formats.write(os.path.join(folder, f"{name}.json"), formats.as_json(report))
+    formats.write(os.path.join(folder, f"{name}.json"), formats.as_json(report, timed=True))
     formats.write(os.path.join(folder, f"{name}.txt"), formats.text(report))
 
 

@@ -4,7 +4,7 @@ code(path) reads the .ipynb with json (no Jupyter needed) and joins its code
 cells in order. What only IPython understands is left out: a line magic
 (`%time ...`) or a shell line (`!pip install ...`) becomes `pass` at its
 indentation, so the cell around it still parses; a cell magic (`%%time`,
-`%%bash`) drops its whole cell. The report names the cells that were used
+`%%bash`) drops its whole cell, and a cell of nothing else is not used. The report names the cells that were used
 (cells are numbered from 1 among all the notebook's cells, as Jupyter shows
 them in order) and maps a line of the joined file back to its cell.
 
@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from checks.grading import grade as grading
 
 SUFFIX = ".ipynb"
+MAGIC = ("%", "!")  # what starts a line magic, a cell magic or a shell line
 LINE = re.compile(r"^line (\d+): ")
 
 
@@ -85,13 +86,14 @@ def code(path):
         lines = source_of(cell).splitlines()
         if not any(s.strip() for s in lines):
             continue
-        if lines[0].lstrip().startswith("%%"):
-            found.skipped += len(lines)
+        ipython = [text.lstrip().startswith(MAGIC) for text in lines]
+        if lines[0].lstrip().startswith("%%") or all(i or not t.strip() for i, t in zip(ipython, lines)):
+            found.skipped += len(lines) if lines[0].lstrip().startswith("%%") else sum(ipython)
             continue
         kept = []
         for text in lines:
             stripped = text.lstrip()
-            if stripped.startswith(("%", "!")):
+            if stripped.startswith(MAGIC):
                 found.skipped += 1
                 text = text[:len(text) - len(stripped)] + "pass"
             kept.append(text)
