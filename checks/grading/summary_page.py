@@ -17,7 +17,7 @@ table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.3em .5e
 vertical-align:top}th{background:#f6f6f6}td.n{text-align:right;white-space:nowrap}
 .rate{background:#eee;width:10em;height:.9em;display:inline-block;vertical-align:middle}
 .rate span{background:#3a7;height:100%;display:block}.small{color:#666;font-size:.9em}
-svg text{font:12px system-ui,sans-serif;fill:#333}rect.bar{fill:#3a7}
+svg text{font:12px system-ui,sans-serif;fill:#333}rect.bar{fill:#3a7}td b{white-space:nowrap}
 """
 WIDTH, HEIGHT, TOP, BOTTOM = 600, 220, 20, 40
 
