@@ -9,9 +9,9 @@ component, with only the methods that step asks for.
 """
 import os
 
-from checks.kinds import LAYER, OPTIMIZER, kind_of, reference_class
 from checks.grading.places import ROOT
 from checks.grading.steps import later_step_with_every_method
+from checks.kinds import LAYER, OPTIMIZER, kind_of, reference_class
 
 SPECS = os.path.join(ROOT, "specs")
 CONSTRUCTORS = {  # component -> (constructor arguments, body lines, or None: the learner writes it); the rest take none
