@@ -12,11 +12,9 @@ from typing import Callable, Optional
 import reference
 from checks import strategies as s
 from checks.descent import descent_point
+from checks.kinds import (  # the names of kinds and tasks, declared where the light commands can read them
+    BINARY, CLASSES, INITIALIZER, LAYER, LOSS, OPTIMIZER, PROBABILITIES, REGRESSION, REGULARIZER, SCHEDULE)
 from checks.properties import Subject
-
-LAYER, LOSS, INITIALIZER = "layer", "loss", "initializer"
-OPTIMIZER, SCHEDULE, REGULARIZER = "optimizer", "schedule", "regularizer"
-REGRESSION, BINARY, CLASSES, PROBABILITIES = "regression", "binary", "classes", "probabilities"
 
 
 @dataclass(frozen=True)

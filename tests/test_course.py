@@ -69,8 +69,8 @@ def test_every_part_does_its_job(number):
     assert links and all(os.path.exists(os.path.join(ROOT, "specs", link)) for link in links), links
     assert STEPS[number].component + ".md" in links or number >= 10, (number, links)
     assert ">>> " in parts["Worked example"]
-    assert f"python -m checks template --step {number} > " in parts["Exercise"]
-    assert re.search(rf"python -m checks grade \S+\.py --step {number}\n", parts["Grade it"])
+    assert f"python3 -m checks template --step {number} --out {STEPS[number].file}\n" in parts["Exercise"]
+    assert f"python3 -m checks grade {STEPS[number].file} --step {number}\n" in parts["Grade it"]
     assert re.search(r"Full marks are \d+ points", parts["Grade it"])
     assert len(re.findall(r"\d\.\d", parts["Experiment"])) >= 2, "an experiment says what was measured"
 
@@ -114,7 +114,7 @@ def starter(number, capsys):
 def test_the_starter_file_gets_0_and_says_not_implemented_yet(number, tmp_path, capsys):
     step = STEPS[number]
     text = starter(number, capsys)
-    assert f"python -m checks grade {step.component}.py --step {number}" in text
+    assert f"python3 -m checks grade {step.file} --step {number}" in text
     report = grade(write(str(tmp_path), f"{step.component}.py", text), step=step, limits=LIMITS)
     assert report.status == "graded" and report.score == 0 and report.max_score == points(step)
     assert report.message.startswith("not implemented yet: ") and f"specs/{step.component}.md" in report.message
@@ -163,4 +163,4 @@ def test_a_gradescope_bundle_can_grade_a_step():
     import zipfile
     with zipfile.ZipFile(io.BytesIO(bundle(None, None, 9))) as z:
         run = z.read("run_autograder").decode()
-    assert '"$ROOT/submission" --step 9 --format gradescope' in run
+    assert '-m checks.grading.gradescope "$ROOT/submission" "$RESULTS" --step 9' in run

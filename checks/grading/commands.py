@@ -1,4 +1,4 @@
-"""The grading commands of `python -m checks`: grade, grade-all, gradescope-bundle, template.
+"""The grading commands of `python3 -m checks`: grade, grade-all, gradescope-bundle, template.
 
 Each may name a component (--component NAME) or a step of the course
 (--step N, checks/grading/steps.py), not both.
@@ -6,6 +6,8 @@ Each may name a component (--component NAME) or a step of the course
 Each takes the parsed arguments and returns the exit code. A usage error
 (a missing file, an unknown component, a bad rubric or limit) raises
 UsageError with a one-line message; checks/__main__.py prints it, exit 2.
+`template` never overwrites a file unless told to (--force): a learner's
+work may be in it.
 """
 import os
 import sys
@@ -156,6 +158,9 @@ def template(args):
     from checks.grading.templates import template as starter
     if (args.name is None) == (args.step is None):
         raise UsageError("name a component or give --step N, one of the two (e.g. template relu, template --step 1)")
+    if args.out and os.path.exists(args.out) and not args.force:
+        raise UsageError(f"{args.out} exists: template never overwrites a file, which may hold your work; "
+                         f"choose another --out, or add --force to replace it")
     content = starter(args.name, STEPS.get(args.step))
     if args.out:
         write(args.out, content)
@@ -176,7 +181,7 @@ def write(path, content, binary=False):
 
 
 def add_commands(commands):
-    """Add grade, grade-all, gradescope-bundle and template to the subparsers of python -m checks."""
+    """Add grade, grade-all, gradescope-bundle and template to the subparsers of python3 -m checks."""
     g = commands.add_parser("grade", help="grade one submission (a .py file, or a folder of them)")
     g.add_argument("file", metavar="FILE", help="the submission: a .py file defining one class, or a folder")
     g.add_argument("--format", choices=formats.FORMATS, default="text", help="report format (default text)")
@@ -210,7 +215,9 @@ def add_commands(commands):
     t.add_argument("name", nargs="?", choices=GRADABLE, metavar="NAME", help="the component: " + ", ".join(GRADABLE))
     t.add_argument("--step", type=int, choices=sorted(STEPS), metavar="N",
                    help="the starter file of a step of the course (specs/README.md), instead of NAME")
-    t.add_argument("--out", metavar="PATH", help="write it to PATH instead of printing it")
+    t.add_argument("--out", metavar="PATH", help="write it to PATH instead of printing it (never over an existing "
+                                                 "file, unless --force)")
+    t.add_argument("--force", action="store_true", help="with --out: replace PATH if it exists")
 
 
 HANDLERS = {"grade": grade, "grade-all": grade_all, "gradescope-bundle": bundle, "template": template}

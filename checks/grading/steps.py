@@ -10,11 +10,13 @@ from dataclasses import dataclass
 from typing import Optional
 
 from checks.grading.rubric import DEFAULT
-from checks.properties.dense import FORWARD_ONLY as DENSE_FORWARD
-from checks.properties.mse import FORWARD_ONLY as MSE_FORWARD
-from checks.properties.neuron import FORWARD_ONLY as NEURON_FORWARD
 
 PREDICTION = {"forward": 2, "properties": 2}
+# The properties that call forward only, for the prediction steps: names in checks/properties/<component>.py
+# (kept here, where `template` reads them without hypothesis; a test asserts each name is in its suite)
+NEURON_FORWARD = ("output_is_one_column_affine_in_x", "a_zero_input_gives_b_and_a_one_hot_input_gives_w_d_plus_b")
+MSE_FORWARD = ("loss_is_nonnegative", "a_single_miss_of_r_costs_r_squared_over_N_M")
+DENSE_FORWARD = ("output_is_affine_in_x", "a_zero_input_gives_b_in_every_row")
 WITHOUT_TRAINING = {**DEFAULT, "baseline": 0}
 BACKPROPAGATION = ("output_has_one_row_per_input_row", "backward_is_linear_in_dy",
                    "permuting_the_batch_permutes_the_output", "forward_applies_the_layers_in_order",
@@ -30,6 +32,11 @@ class Step:
     rubric: dict  # check -> points; checks left out get 0
     properties: Optional[tuple] = None  # the properties its "properties" check runs; None: all that can be graded
     methods: Optional[tuple] = None  # the methods its starter file asks for; None: every method of the component
+
+    @property
+    def file(self):
+        """The file the course writes this step's starter to: its own, so no step overwrites an earlier one's."""
+        return f"step{self.number:02d}_{self.component}.py"
 
     @property
     def full_rubric(self):

@@ -9,9 +9,9 @@ component, with only the methods that step asks for.
 """
 import os
 
-from checks.components import COMPONENTS, LAYER, OPTIMIZER
 from checks.grading.places import ROOT
 from checks.grading.steps import later_step_with_every_method
+from checks.kinds import LAYER, OPTIMIZER, kind_of, reference_class
 
 SPECS = os.path.join(ROOT, "specs")
 CONSTRUCTORS = {  # component -> (constructor arguments, body lines, or None: the learner writes it); the rest take none
@@ -149,11 +149,11 @@ def header(name, cls, kind, step):
     what = {LAYER: "layer", OPTIMIZER: "optimizer"}.get(kind, "loss")
     if step is None:
         lines = [f'"""{cls}: a starter file. Write the methods below, then grade your work:', "",
-                 f"    python -m checks grade {name}.py", ""]
+                 f"    python3 -m checks grade {name}.py", ""]
     else:
         lines = [f'"""Step {step.number} of the course (specs/README.md): {step.title[0].lower() + step.title[1:]}.',
                  "", "Write the methods below, then grade your work:", "",
-                 f"    python -m checks grade {name}.py --step {step.number}", ""]
+                 f"    python3 -m checks grade {step.file} --step {step.number}", ""]
         later = later_step_with_every_method(step)
         if step.methods is not None and later is not None:
             lines += [f"This step grades {' and '.join(m for m in step.methods if m != '__init__')} only; the "
@@ -169,8 +169,8 @@ def header(name, cls, kind, step):
 def template(name, step=None):
     """The starter file of a component, or of a step of the course (its component, the methods it asks for)."""
     name = step.component if step is not None else name
-    component = COMPONENTS[name]
-    cls, kind = component.class_name, component.kind
+    implementation = reference_class(name)
+    cls, kind = implementation.__name__, kind_of(implementation)
     wanted = step.methods if step is not None and step.methods is not None else None
     imports = ["import math", "import random", "", ""] if name in ("dense", "neuron") else ["import math", "", ""]
     stubs = method_stubs(name, kind)

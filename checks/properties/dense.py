@@ -135,8 +135,6 @@ def _require_change(change, predicted, move, formula, *scale):
             f"{tolerance:.1e}); a gradient with a wrong factor, a missing sum or a transposed dy gives this")
 
 
-FORWARD_ONLY = ("output_is_affine_in_x", "a_zero_input_gives_b_in_every_row")  # step 5 of specs/README.md
-
 PROPERTIES = [
     *EVERY_LAYER, *WITH_PARAMS,
     output_is_affine_in_x,

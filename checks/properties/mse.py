@@ -108,8 +108,6 @@ def a_small_step_against_the_gradient_lowers_L_by_step_times_grad_squared(subjec
     holds()
 
 
-FORWARD_ONLY = ("loss_is_nonnegative", "a_single_miss_of_r_costs_r_squared_over_N_M")
-
 PROPERTIES = [*EVERY_LOSS, loss_is_nonnegative, a_single_miss_of_r_costs_r_squared_over_N_M,
               loss_and_gradient_are_zero_at_the_target,
               is_symmetric_in_y_pred_and_y_true, scaling_the_residual_by_c_scales_L_by_c_squared_and_the_gradient_by_c,

@@ -137,9 +137,6 @@ def _require_change(change, predicted, move, formula, *scale):
             f"{tolerance:.1e}); a gradient with a wrong factor, a wrong sign or a missing sum gives this")
 
 
-FORWARD_ONLY = (  # step 1 of specs/README.md
-    "output_is_one_column_affine_in_x", "a_zero_input_gives_b_and_a_one_hot_input_gives_w_d_plus_b")
-
 PROPERTIES = [
     *EVERY_LAYER, *WITH_PARAMS,
     output_is_one_column_affine_in_x,

@@ -79,7 +79,7 @@ def test_every_usage_error_is_one_line_and_exit_2(args, message, tmp_path, relu,
     code = main([a.format(**files) for a in args])
     out, err = capsys.readouterr()
     assert code == 2, err
-    assert out == "" and err.count("\n") == 1 and err.startswith("python -m checks"), err
+    assert out == "" and err.count("\n") == 1 and err.startswith("python3 -m checks"), err
     assert message in err
 
 
@@ -87,7 +87,7 @@ def test_a_usage_error_from_a_real_process_is_one_line_exit_2_and_no_traceback(t
     result = run("grade", "nope.py", "--format", "xml", cwd=tmp_path)
     assert result.returncode == 2 and result.stdout == ""
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
-    assert result.stderr.startswith("python -m checks") and "invalid choice: 'xml'" in result.stderr
+    assert result.stderr.startswith("python3 -m checks") and "invalid choice: 'xml'" in result.stderr
 
 
 def test_grade_exits_0_when_everything_passes_and_1_otherwise(tmp_path, relu, quick_rubric):
