@@ -15,7 +15,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from checks.grading.grade_all import Course, grade_all
+from checks.grading.grade_all import grade_all
+from checks.grading.gradebook import Course
 from checks.grading.limits import Limits
 from checks.grading.roster import key, load
 from checks.grading.samples import write
