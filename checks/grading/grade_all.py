@@ -53,7 +53,10 @@ def submissions(folder, out=None):
 def problem(path):
     """Why the grader cannot take the submission at path (one sentence for the student), or None."""
     if os.path.isdir(path):
-        inside = [f for f in os.listdir(path) if f.endswith(GRADED) and not f.startswith(".")]
+        try:
+            inside = [f for f in os.listdir(path) if f.endswith(GRADED) and not f.startswith(".")]
+        except OSError as e:
+            return f"the folder cannot be read ({e.strerror or e})"
         return None if inside else "the folder holds no .py file and no notebook (.ipynb)"
     if not os.path.exists(path):
         return "the file cannot be read: it is a link to a file that does not exist"
