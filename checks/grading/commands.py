@@ -96,7 +96,8 @@ def grade(args):
 def grade_all(args):
     """grade-all DIR: the gradebook, the class summary and one report per submission; exit 0 when the batch
     completed, whatever the scores."""
-    from checks.grading.grade_all import Course, grade_all as run, isolation_problem, submissions
+    from checks.grading.grade_all import grade_all as run, isolation_problem, submissions
+    from checks.grading.gradebook import Course
     if not os.path.isdir(args.folder):
         raise UsageError(f"{args.folder}: no such folder")
     problem = isolation_problem(args.allow_reduced_isolation)

@@ -72,8 +72,8 @@ def cells_of(path):
 
 
 def source_of(cell):
-    source = cell.get("source", "") if isinstance(cell, dict) else ""
-    return "".join(source) if isinstance(source, list) else str(source)
+    source = (cell.get("source") or "") if isinstance(cell, dict) else ""
+    return "".join(map(str, source)) if isinstance(source, list) else str(source)
 
 
 def code(path):

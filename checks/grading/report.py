@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 
 from checks.grading.isolation import reduced_note
 
-STATUSES = ("graded", "syntax-error", "import-error", "missing-class", "timeout", "memory-limit", "crashed", "not-gradable")
+STATUSES = ("graded", "syntax-error", "import-error", "missing-class", "timeout", "memory-limit", "crashed",
+            "not-gradable")
 PASSED, FAILED, NOT_RUN = "passed", "failed", "not-run"
 
 

@@ -96,7 +96,8 @@ class Summary:
             self.statuses.setdefault(e.report.status, []).append(e.who)
         self.checks = self.count_checks()
         self.diagnoses = self.count_diagnoses()
-        self.slowest = sorted((e for e in entries if e.report.seconds > 0), key=lambda e: -e.report.seconds)[:SLOWEST]
+        timed = [e for e in entries if e.report.seconds > 0]  # a submission that never ran took no time
+        self.slowest = sorted(timed, key=lambda e: -e.report.seconds)[:SLOWEST]
 
     def count_checks(self):
         """{check: (passed, of)} in the order the reports list their checks."""
@@ -144,7 +145,8 @@ def csv_text(summary):
         writer.writerow(["diagnosis", label, len(students), total, rate(len(students), total), names(students),
                          cell(f"{who}: {evidence}")])
     for e in summary.slowest:
-        writer.writerow(["slowest", cell(e.name), "", "", "", cell(e.who), f"{e.report.seconds:.1f} s, {e.report.status}"])
+        writer.writerow(["slowest", cell(e.name), "", "", "", cell(e.who),
+                         f"{e.report.seconds:.1f} s, {e.report.status}"])
     return buffer.getvalue()
 
 

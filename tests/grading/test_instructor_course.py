@@ -15,7 +15,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from checks.grading.grade_all import Course, grade_all
+from checks.grading.grade_all import grade_all
+from checks.grading.gradebook import Course
 from checks.grading.limits import Limits
 from checks.grading.roster import key, load
 from checks.grading.samples import write
@@ -226,3 +227,18 @@ def test_a_regrade_replaces_the_named_reports_keeps_the_others_and_drops_the_dep
     assert "graded 1 submissions" in log.getvalue() and "kept the reports of 27" in log.getvalue()
     assert "removed the reports of f02.py, grace: no longer in" in log.getvalue()
     assert not os.path.exists(os.path.join(out, "reports", "f02.py.json"))
+
+
+def test_a_folder_is_graded_by_its_py_files_or_its_one_notebook(tmp_path):
+    folder = tmp_path / "course"
+    for name in ("empty", "one", "two"):
+        (folder / name).mkdir(parents=True)
+    write(str(folder / "one"), "work.ipynb", notebook(standalone(Dense, "Dense")))
+    write(str(folder / "two"), "a.ipynb", notebook(standalone(Dense, "Dense")))
+    write(str(folder / "two"), "b.ipynb", notebook(standalone(Dense, "Dense")))
+    reports = dict(grade_all(str(folder), str(tmp_path / "grades"), 1, "dense", RUBRIC, LIMITS, log=io.StringIO(),
+                             isolated=False))
+    assert (reports["one"].status, reports["one"].score, reports["one"].file) == ("graded", 6, "one")
+    assert reports["empty"].status == reports["two"].status == "not-gradable"
+    assert reports["empty"].message == "the folder holds no .py file and no notebook (.ipynb)"
+    assert "several notebooks (a.ipynb, b.ipynb) and no .py file" in reports["two"].message

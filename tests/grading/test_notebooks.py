@@ -106,3 +106,8 @@ def test_grade_of_a_damaged_notebook_is_a_one_line_error(tmp_path):
                             text=True, timeout=300)
     assert result.returncode == 2 and "the notebook is not valid JSON" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_cell_whose_source_holds_odd_values_is_read_as_text(tmp_path):
+    path = notebook(tmp_path, [cell(["x = ", 1, "\n"]), cell(None)])
+    assert notebooks.code(path).text == "x = 1\n\n"
