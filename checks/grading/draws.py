@@ -13,7 +13,7 @@ import random
 
 import reference
 from checks import strategies as s
-from checks.components import OPTIMIZER, gaussian, with_kinks
+from checks.registry import OPTIMIZER, gaussian, with_kinks
 
 FIXED_PROPERTIES = ("sequential",)  # suites that compare with the registry's own layers: they keep its build
 SIZES = range(2, 8)  # batch rows and widths are drawn from these
@@ -25,7 +25,7 @@ ACTIVATIONS = ("ReLU", "Tanh", "Sigmoid", "LeakyReLU")  # the hidden activation 
 class Variant:
     """One drawn variant: the component as the checks use it, and a description for the report."""
 
-    component: object  # a checks.components.Component with build, points, inputs and extreme for this draw
+    component: object  # a checks.registry.Component with build, points, inputs and extreme for this draw
     described: str  # e.g. "Dense(4, 6) on x (5, 4)"
     properties: object = None  # the Component the property suite runs on, when not this one
 
@@ -72,7 +72,7 @@ def variant(component, sizes, tag):
     if component.kind == OPTIMIZER:
         points = lambda r: component.points(random.Random(f"{tag}/{r.random()}"))  # noqa: E731
         return Variant(dataclasses.replace(component, points=points), f"{component.class_name}")
-    draw = DRAWS.get(component.name, elementwise_layer)
+    draw = component.draw or elementwise_layer
     build, points, inputs, extreme, described = draw(component, sizes)
     values = lambda r: points(random.Random(f"{tag}/{r.random()}"))  # noqa: E731
     changed = dataclasses.replace(component, build=build, points=values, inputs=inputs, extreme=extreme)
@@ -165,7 +165,3 @@ def softmax_cross_entropy(component, sizes):
     n = sizes.non_square(k)
     return (component.build, lambda r: (gaussian(r, n, k), [r.randrange(k) for _ in range(n)]), component.inputs,
             component.extreme, f"SoftmaxCrossEntropy() on z ({n}, {k})")
-
-
-DRAWS = {"leaky_relu": leaky_relu, "dense": dense, "neuron": neuron, "sequential": sequential, "softmax": softmax,
-         "mse": mse, "binary_cross_entropy": binary_cross_entropy, "softmax_cross_entropy": softmax_cross_entropy}
