@@ -15,6 +15,7 @@ import re
 
 import reference
 from checks.components import COMPONENTS, LAYER, LOSS, OPTIMIZER, component_of
+from checks.grading.rubric import DEFAULT
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HEADINGS = ["Definition", "Shapes", "Partial derivatives", "Conventions", "Departures from the textbook",
@@ -118,6 +119,10 @@ def declaration_gaps(name, component):
         gaps.append(f"'{name}' is declared part of a network (library or network), but it is a {component.kind}")
     if component.steps and not component.gradable:
         gaps.append(f"'{name}' declares course steps but is not gradable")
+    for step in component.steps:
+        if not isinstance(step.rubric, dict) or not set(step.rubric) <= set(DEFAULT):
+            gaps.append(f"step {step.number} of '{name}' has the rubric {step.rubric!r}; a rubric maps checks "
+                        f"({', '.join(DEFAULT)}) to points")
     return gaps
 
 

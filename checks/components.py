@@ -11,10 +11,10 @@ import random
 
 import reference
 from checks import strategies as s
-from checks.baseline import EPOCHS, bike_data
 from checks.descent import descent_point
 from checks.grading import draws
 from checks.grading.rubric import DEFAULT
+from checks.models import dense_like, mlp, neuron_like, stepping
 from checks.properties.dense import FORWARD_ONLY as DENSE_FORWARD
 from checks.properties.mse import FORWARD_ONLY as MSE_FORWARD
 from checks.properties.neuron import FORWARD_ONLY as NEURON_FORWARD
@@ -30,27 +30,6 @@ BACKPROPAGATION = ("output_has_one_row_per_input_row", "backward_is_linear_in_dy
                    "permuting_the_batch_permutes_the_output", "forward_applies_the_layers_in_order",
                    "params_are_the_layers_own_lists_under_index_dot_name", "grads_are_the_layers_grads",
                    "backward_runs_the_layers_backward_in_reverse")
-
-
-def dense_like(dense, n_in, n_out, seed):
-    """A Dense built positionally, then given the reference's initial weights (so runs compare)."""
-    layer = dense(n_in, n_out)
-    start = reference.Dense(n_in, n_out, seed, reference.he_normal)
-    layer.params["W"], layer.params["b"] = start.params["W"], start.params["b"]
-    return layer
-
-
-def neuron_like(neuron, n_in, seed):
-    """A Neuron built positionally, then given the reference's initial weights (so runs compare)."""
-    unit = neuron(n_in)
-    start = reference.Neuron(n_in, seed, reference.he_normal)
-    unit.params["w"], unit.params["b"] = start.params["w"], start.params["b"]
-    return unit
-
-
-def mlp(hidden_activation, dense=reference.Dense, hidden=8):
-    """The course's 5-8-1 network: Dense(5, 8), an activation, Dense(8, 1)."""
-    return reference.Sequential([dense_like(dense, 5, hidden, 0), hidden_activation, dense_like(dense, hidden, 1, 1)])
 
 
 def probabilities_point(rng):
@@ -104,7 +83,7 @@ COMPONENTS = {c.name: c for c in [
                                    reference.MSE())),
     activation("sigmoid", "Sigmoid"),
     activation("tanh", "Tanh"),
-    activation("relu", "ReLU", points=lambda rng: with_kinks(rng, 4, 3),
+    activation("relu", "ReLU", points=lambda rng: with_kinks(rng, 4, 3), draw=draws.kinked_layer,
                steps=(Step(6, "Activations", WITHOUT_TRAINING),)),
     activation("leaky_relu", "LeakyReLU", lambda impl: impl(0.1), points=lambda rng: with_kinks(rng, 4, 3),
                draw=draws.leaky_relu, template=Template("alpha=0.01", body=(
@@ -119,8 +98,7 @@ COMPONENTS = {c.name: c for c in [
               s.regression_batches(), s.regression_batches(s.values(-s.EXTREME, s.EXTREME)), REGRESSION,
               lambda impl: (mlp(reference.ReLU()), impl()), gradable=True, draw=draws.mse,
               steps=(Step(2, "The loss", {"value": 2, "properties": 2}, MSE_FORWARD, ("forward",)),
-                     Step(3, "The derivative of the loss, by hand and by finite differences", "mse",
-                          WITHOUT_TRAINING))),
+                     Step(3, "The derivative of the loss, by hand and by finite differences", WITHOUT_TRAINING))),
     Component("binary_cross_entropy", "BinaryCrossEntropy", LOSS, lambda impl: impl(),
               probabilities_point,
               s.probability_batches(margin=0.01), s.probability_batches(), BINARY,
@@ -148,39 +126,6 @@ COMPONENTS = {c.name: c for c in [
               lambda impl: (reference.Sequential([reference.Dense(5, 8, 0, impl.he_normal), reference.ReLU(),
                                                   reference.Dense(8, 1, 1, impl.xavier_uniform)]), reference.MSE())),
 ]}
-
-
-class Stepping:
-    """The baseline model of a training component: each backward ends with optimizer.step on the inner model.
-
-    Its own params are empty, so the baseline's plain gradient step leaves the
-    weights to the optimizer. A schedule sets optimizer.lr = lr_at(epoch, epochs),
-    the epoch counted from the rows seen; a regularizer adds its gradient first.
-    """
-
-    def __init__(self, model, optimizer, lr_at=None, regularizer=None):
-        self.model, self.optimizer, self.lr_at, self.regularizer = model, optimizer, lr_at, regularizer
-        self.params, self.grads, self.rows_seen, self.rows = {}, {}, 0, 0
-
-    def forward(self, x):
-        self.rows = len(x)
-        return self.model.forward(x)
-
-    def backward(self, dy):
-        dx = self.model.backward(dy)
-        grads = self.model.grads
-        if self.regularizer is not None:
-            grads = self.regularizer.add(grads, self.model.params)
-        if self.lr_at is not None:
-            self.optimizer.lr = self.lr_at(self.rows_seen // len(bike_data()[0][0]), EPOCHS)
-        self.optimizer.step(self.model.params, grads)
-        self.rows_seen += self.rows
-        return dx
-
-
-def stepping(optimizer, lr_at=None, regularizer=None):
-    """(the 5-8-1 ReLU network trained by optimizer, MSE) for the baseline."""
-    return Stepping(mlp(reference.ReLU()), optimizer, lr_at, regularizer), reference.MSE()
 
 
 def optimizer(name, class_name, lr, first_step, template, steps=()):

@@ -38,3 +38,24 @@ def held(layer):
 def draws(layer):
     """Whether the layer draws random numbers: it owns a generator `rng` (specs/protocol.md, "Randomness")."""
     return getattr(layer, "rng", None) is not None
+
+
+class Passing:
+    """What a wrapper of a layer (self.obj) passes through beyond params and grads: its mode, its generator, and
+    whether its rows are independent (specs/protocol.md)."""
+
+    @property
+    def training(self):
+        return self.obj.training
+
+    @training.setter
+    def training(self, value):
+        self.obj.training = value
+
+    @property
+    def rng(self):
+        return getattr(self.obj, "rng", None)
+
+    @property
+    def rows_independent(self):
+        return getattr(self.obj, "rows_independent", True)

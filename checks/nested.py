@@ -22,18 +22,23 @@ def is_number(value):
 
 
 def shape(value):
-    """The shape of a tensor of numbers, () for a number, or None for anything else (ragged, strings, ...)."""
+    """The shape of a tensor of numbers (a list, nested), or None for anything else: a number, ragged lists,
+    strings, ..."""
+    return dims(value) if isinstance(value, list) else None
+
+
+def dims(value):
+    """The shape of a tensor, () for a number, or None."""
     if is_number(value):
         return ()
     if not isinstance(value, list):
         return None
     if not value:
         return (0,)
-    inner = {shape(v) for v in value}
+    inner = {dims(v) for v in value}
     if len(inner) != 1 or None in inner:
         return None
-    found = inner.pop()
-    return (len(value),) + found
+    return (len(value),) + inner.pop()
 
 
 def copy(value):

@@ -24,6 +24,7 @@ numeric side.
 import math
 
 from checks import nested, probes
+from checks.held import Passing
 from checks.finite_differences import numeric_entries
 
 
@@ -35,8 +36,8 @@ class Stop(Exception):
         self.code, self.problem, self.evidence = code, problem, evidence
 
 
-class Counted:
-    """Calls forward and backward of a protocol object, counting them; params and grads pass through."""
+class Counted(Passing):
+    """Calls forward and backward of a protocol object, counting them; params, grads, training, rng pass through."""
 
     def __init__(self, obj, calls):
         self.obj, self.calls = obj, calls
@@ -48,20 +49,6 @@ class Counted:
     @property
     def grads(self):
         return self.obj.grads
-
-    @property
-    def training(self):
-        return self.obj.training
-
-    @training.setter
-    def training(self, value):
-        self.obj.training = value
-
-    def __getattr__(self, name):
-        """What else the protocol reads (rng, rows_independent): the object's own."""
-        if name == "obj":
-            raise AttributeError(name)
-        return getattr(self.obj, name)
 
     def forward(self, *args):
         self.calls["forward"] += 1

@@ -117,8 +117,31 @@ def test_steps_of_a_component_that_is_not_gradable_are_named():
     assert gaps_of(registry=registry) == ["'identity' declares course steps but is not gradable"]
 
 
+def test_a_step_without_a_rubric_of_checks_is_named():
+    from checks.registry import Step
+    registry = {**COMPONENTS, "relu": dataclasses.replace(COMPONENTS["relu"], steps=(Step(6, "Activations", "relu"),))}
+    gaps = gaps_of(registry=registry)
+    assert len(gaps) == 1 and gaps[0].startswith("step 6 of 'relu' has the rubric 'relu'; a rubric maps checks")
+
+
 def test_a_step_number_declared_twice_is_named():
     registry = {**COMPONENTS, "identity": dataclasses.replace(COMPONENTS["identity"], steps=COMPONENTS["relu"].steps)}
     assert gaps_of(registry=registry) == [
         "step 6 of the course is declared by both 'identity' and 'relu' in checks/components.py; each step has one "
         "number"]
+
+
+def test_the_derived_lists_follow_the_declarations():
+    from checks.grading import GRADABLE, NETWORKS
+    from checks.grading.samples import library_modules, sample_modules
+    from checks.grading.steps import STEPS
+    from tests import planted
+    assert GRADABLE == tuple(n for n, c in COMPONENTS.items() if c.gradable)
+    assert NETWORKS == ("sequential",)
+    assert sorted(STEPS) == list(range(1, 13)) and all(COMPONENTS[s.component].gradable for s in STEPS.values())
+    assert set(sample_modules()) >= set(GRADABLE) | {"tensor", "parameters", "initializers"}
+    assert set(library_modules()) == {"tensor", "initializers", "dense", "identity", "relu", "leaky_relu", "sigmoid",
+                                      "tanh"}
+    assert sample_modules().index("tensor") < sample_modules().index("dense")  # what a module imports comes first
+    assert {bug.component for bug in planted.GRADIENT_BUGS + planted.PROTOCOL_BUGS} <= set(COMPONENTS)
+

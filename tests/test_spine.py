@@ -49,7 +49,7 @@ def test_nested_helpers_take_any_rank():
     copy = nested.copy(x)
     nested.write(copy, (1, 2, 0, 1), 5.0)
     assert nested.read(copy, (1, 2, 0, 1)) == 5.0 and nested.read(x, (1, 2, 0, 1)) != 5.0
-    assert nested.shape([[1.0], [1.0, 2.0]]) is None and nested.shape([True]) is None and nested.shape(3.0) == ()
+    assert nested.shape([[1.0], [1.0, 2.0]]) is None and nested.shape([True]) is None and nested.shape(3.0) is None
     assert nested.dot(x, nested.apply(lambda v: 2.0, x)) == 2.0 * math.fsum(nested.flatten(x))
 
 
@@ -167,3 +167,22 @@ def test_properties_that_assume_independent_rows_skip_dependent_rows():
 def test_a_layer_with_independent_rows_runs_every_property():
     outcome = run(EVERY_LAYER[2], batch_subject(toys.Dropping, stochastic=True).evaluating())
     assert outcome.passed and not outcome.skipped
+
+
+def test_wrappers_pass_the_mode_the_draw_and_the_rows_through():
+    from checks.grading.insulated import Mended
+    from checks.subjects import Counted
+    for wrapper in (Counted(toys.Dropping(), {}), Mended(toys.Dropping(), frozenset({"accumulates"}))):
+        wrapper.training = False
+        assert wrapper.obj.training is False and wrapper.training is False
+        assert wrapper.rng is wrapper.obj.rng and wrapper.rows_independent
+    centering = Counted(toys.Centering(), {})
+    assert centering.rows_independent is False and centering.rng is None
+
+
+def test_per_row_hypotheses_are_not_asked_of_dependent_rows():
+    from checks.layer_subject import LayerSubject
+    x = [[0.5, -1.0, 2.0], [1.5, 0.25, -0.75]]
+    subject = LayerSubject(toys.Centering(), x, 0, "specs/centering.md")
+    subject.probe([])
+    assert subject.per_row("dx") is None and subject.per_row("dW") is None

@@ -15,7 +15,6 @@ import reference
 from checks import strategies as s
 from checks.registry import OPTIMIZER, gaussian, with_kinks
 
-FIXED_PROPERTIES = ("sequential",)  # suites that compare with the registry's own layers: they keep its build
 SIZES = range(2, 8)  # batch rows and widths are drawn from these
 FRESH_WIDTHS, FRESH_ROWS = (6, 7), (2, 3, 5, 6, 7)  # what no fixed check point uses: (4, 3) batches, 5-8-1 networks
 ACTIVATIONS = ("ReLU", "Tanh", "Sigmoid", "LeakyReLU")  # the hidden activation of a graded network
@@ -76,16 +75,21 @@ def variant(component, sizes, tag):
     build, points, inputs, extreme, described = draw(component, sizes)
     values = lambda r: points(random.Random(f"{tag}/{r.random()}"))  # noqa: E731
     changed = dataclasses.replace(component, build=build, points=values, inputs=inputs, extreme=extreme)
-    return Variant(changed, described, component if component.name in FIXED_PROPERTIES else None)
+    kept = component if component.network else None  # a network's suite compares with its declared layers
+    return Variant(changed, described, kept)
 
 
-def elementwise_layer(component, sizes):
+def elementwise_layer(component, sizes, point=gaussian):
     """An activation: its constructor as registered, batches (N, D) with N != D."""
     d = sizes.width()
     n = sizes.non_square(d)
-    point = with_kinks if component.name in ("relu", "leaky_relu") else gaussian
     return (component.build, lambda r: point(r, n, d), component.inputs, component.extreme,
             f"{component.class_name}() on x ({n}, {d})")
+
+
+def kinked_layer(component, sizes):
+    """An activation with a kink at 0: as elementwise_layer, on batches with entries on and next to the kink."""
+    return elementwise_layer(component, sizes, with_kinks)
 
 
 def leaky_relu(component, sizes):

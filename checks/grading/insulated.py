@@ -11,6 +11,7 @@ class itself is used, unchanged.
 import operator
 
 from checks import nested
+from checks.held import Passing
 
 ACCUMULATES, STALE_CACHE, MUTATES_INPUT = "accumulates", "stale-cache", "mutates-input"
 MENDED = (ACCUMULATES, STALE_CACHE, MUTATES_INPUT)
@@ -33,7 +34,7 @@ class Insulated:
         return Mended(self.implementation(*args), self.breaches)
 
 
-class Mended:
+class Mended(Passing):
     """A layer or a loss, seen as if it kept rules 1 and 3 of specs/protocol.md."""
 
     def __init__(self, obj, breaches):
