@@ -106,6 +106,11 @@ def fill(value, draw):
 
 def dot(a, b):
     """sum(a * b) over every entry, exactly rounded."""
+    if a and isinstance(a[0], list) and a[0] and not isinstance(a[0][0], list):
+        try:  # a batch (N, D), the gradient check's f at every perturbation: no lists built
+            return math.fsum(u * v for a_row, b_row in zip(a, b) for u, v in zip(a_row, b_row))
+        except TypeError:  # a deeper entry further on: the general case
+            pass
     return math.fsum(map(operator.mul, flatten(a), flatten(b)))
 
 
