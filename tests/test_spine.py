@@ -80,7 +80,7 @@ def test_a_rank_4_layer_keeps_every_layer_property():
     assert all(o.passed and not o.skipped for o in outcomes), [o.message for o in outcomes if not o.passed]
 
 
-def test_a_wrong_rank_4_gradient_breaks_a_property():
+def test_a_wrong_but_linear_rank_4_gradient_keeps_linearity_and_fails_the_gradient_check():
     outcome = run(EVERY_LAYER[1], image_subject(toys.ScaleShiftShiftOnePosition))  # backward is linear in dy
     assert outcome.passed  # linear, though wrong: the gradient check is what catches it
     assert not check_layer(toys.ScaleShiftShiftOnePosition(3), image_point(2)).passed
