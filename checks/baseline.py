@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from reference.bike_sharing import chronological_split, load
 
+
 from checks.kinds import BINARY, CLASSES, PROBABILITIES, REGRESSION
 
 MARGIN = 0.85  # the model must score at most 85% of the baseline's loss

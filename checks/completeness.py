@@ -1,15 +1,21 @@
-"""The completeness gate: every component that reference/ exports is fully checked.
+"""The completeness gate: every component that reference/ exports is fully checked, and every list agrees.
 
 A component (a module of reference/ that defines an exported name) needs a
 spec with the template's sections and a worked example, an entry in
 checks/components.py with gradient-check points where it has a gradient, a
-property suite, and a baseline model. What is missing is named, one line each.
+property suite, and a baseline model. The lists that cannot derive from the
+declarations (reference.__all__, which stays standard-library; pyproject's
+only_mutate) and the declarations' own links (a gradable component's class
+and kind, the course's step numbers, a network's library) must agree with
+them. What is missing or disagrees is named, one line each.
 """
 import importlib
 import os
+import re
 
 import reference
-from checks.components import COMPONENTS, OPTIMIZER, component_of
+from checks.components import COMPONENTS, LAYER, LOSS, OPTIMIZER, component_of
+from checks.grading.rubric import DEFAULT
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HEADINGS = ["Definition", "Shapes", "Partial derivatives", "Conventions", "Departures from the textbook",
@@ -63,11 +69,69 @@ def check_gaps(name, registry=COMPONENTS):
     return gaps
 
 
-def audit(exported=None, registry=COMPONENTS):
+def audit(exported=None, registry=COMPONENTS, mutated=None):
     """{component: [gaps]} for every exported component and every registered one; empty lists mean complete."""
     exported = exported_components() if exported is None else exported
+    mutated = mutation_scope() if mutated is None else mutated
     result = {name: spec_gaps(name) + check_gaps(name, registry) for name in exported}
     for name in registry:
         if name not in exported:
             result[name] = [f"checks/components.py registers '{name}' but reference does not export it"]
+    for name, gaps in list_gaps(exported, registry, mutated).items():
+        result.setdefault(name, []).extend(gaps)
     return result
+
+
+def mutation_scope(path=os.path.join(ROOT, "pyproject.toml")):
+    """The files of [tool.mutmut] only_mutate in pyproject.toml (read as text: tomllib is Python 3.11+)."""
+    with open(path, encoding="utf-8") as f:
+        found = re.search(r"^only_mutate\s*=\s*\[(.*?)\]", f.read(), re.M | re.S)
+    return re.findall(r'"([^"]+)"', found.group(1)) if found else []
+
+
+def list_gaps(exported, registry, mutated):
+    """{component: [gaps]} where reference.__all__, only_mutate or the declarations' own links disagree."""
+    gaps = {}
+    if [n for n in registry if n in exported] != [n for n in exported if n in registry]:
+        gaps.setdefault(next(iter(registry)), []).append(
+            "reference.__all__ lists the components in another order than checks/components.py: "
+            f"{', '.join(exported)}; order __all__ as the declarations are ordered")
+    for name, component in registry.items():
+        found = gaps.setdefault(name, [])
+        if component.class_name and name in exported and component.class_name not in exported[name]:
+            found.append(f"checks/components.py declares the class {component.class_name} for '{name}', but "
+                         f"reference.__all__ exports {', '.join(exported[name])} from reference/{name}.py")
+        if f"reference/{name}.py" not in mutated:
+            found.append(f"reference/{name}.py is not in [tool.mutmut] only_mutate in pyproject.toml")
+        found.extend(declaration_gaps(name, component))
+    gaps.update(step_gaps(registry))
+    return {name: found for name, found in gaps.items() if found}
+
+
+def declaration_gaps(name, component):
+    """What a declaration says that cannot hold: a gradable component without a class, a library or network
+    that is not a layer, course steps of a component the grader does not take."""
+    gaps = []
+    if component.gradable and (not component.class_name or component.kind not in (LAYER, LOSS, OPTIMIZER)):
+        gaps.append(f"'{name}' is declared gradable, but the grader takes only the class of a layer, a loss or "
+                    "an optimizer")
+    if (component.library or component.network) and component.kind != LAYER:
+        gaps.append(f"'{name}' is declared part of a network (library or network), but it is a {component.kind}")
+    if component.steps and not component.gradable:
+        gaps.append(f"'{name}' declares course steps but is not gradable")
+    for step in component.steps:
+        if not isinstance(step.rubric, dict) or not set(step.rubric) <= set(DEFAULT):
+            gaps.append(f"step {step.number} of '{name}' has the rubric {step.rubric!r}; a rubric maps checks "
+                        f"({', '.join(DEFAULT)}) to points")
+    return gaps
+
+
+def step_gaps(registry):
+    """No two components may declare a course step of the same number."""
+    owners = {}
+    for name, component in registry.items():
+        for step in component.steps:
+            owners.setdefault(step.number, []).append(name)
+    return {names[-1]: [f"step {number} of the course is declared by both '{names[0]}' and '{names[-1]}' in "
+                        "checks/components.py; each step has one number"]
+            for number, names in owners.items() if len(names) > 1}

@@ -1,83 +1,35 @@
-"""Every component of reference/ and how the checks exercise it.
+"""Every component of reference/, each declared once: how the checks, the grader and the course use it.
 
-A component is a module of reference/ (its name is the module's, the spec's
-and the property suite's). Its entry says how to build an instance from an
-implementation class, where to check its gradient, which inputs its
-properties draw, and which small model on the bike data must beat the mean.
+The declarations are Components (checks/registry.py says what each field
+means). Adding a component touches its spec (specs/<name>.md), its
+reference file (reference/<name>.py), its declaration here (with its
+property suite, checks/properties/<name>.py) and its planted bugs
+(tests/planted.py); the completeness gate (checks/completeness.py) names
+whatever else still disagrees.
 """
 import random
-from dataclasses import dataclass
-from typing import Callable, Optional
 
 import reference
-from checks import strategies as s
 from checks.descent import descent_point
-from checks.kinds import (  # the names of kinds and tasks, declared where the light commands can read them
-    BINARY, CLASSES, INITIALIZER, LAYER, LOSS, OPTIMIZER, PROBABILITIES, REGRESSION, REGULARIZER, SCHEDULE)
-from checks.properties import Subject
+from checks.grading import draws
+from checks.grading.rubric import DEFAULT
+from checks.models import dense_like, mlp, neuron_like, stepping
+from checks.registry import (BINARY, CLASSES, INITIALIZER, LAYER, LOSS, OPTIMIZER, PROBABILITIES, REGRESSION,
+                             REGULARIZER, SCHEDULE, Component, Step, Template, gaussian, with_kinks)
 
-
-@dataclass(frozen=True)
-class Component:
-    name: str
-    class_name: str  # the class a learner implements; "" for a module of functions
-    kind: str  # LAYER, LOSS, INITIALIZER, OPTIMIZER, SCHEDULE or REGULARIZER
-    build: Callable  # implementation (class or module) -> an instance built as the checks use it
-    points: Optional[Callable]  # rng -> a gradient-check point: x, or (y_pred, y_true) for a loss,
-    #                             (x, t, seed) for an optimizer's descent check, (strength, params) for a regularizer
-    inputs: object  # hypothesis strategy of valid property inputs
-    extreme: object  # hypothesis strategy of valid inputs at the edge of the promised range
-    task: str  # the baseline task: REGRESSION, BINARY, CLASSES or PROBABILITIES
-    model: Callable  # implementation -> (model, loss) trained on the bike data for the baseline
-    elementwise: bool = False
-    first_step: Optional[Callable] = None  # an optimizer's grads -> the direction d its first step moves along, -lr d
-
-    @property
-    def reference(self):
-        """The reference implementation: the class, or the module for function components."""
-        if self.class_name:
-            return getattr(reference, self.class_name)
-        return __import__(f"reference.{self.name}", fromlist=["*"])
-
-    def subject(self, implementation=None):
-        implementation = implementation or self.reference
-        return Subject(self.name, lambda: self.build(implementation), self.inputs, self.extreme, implementation)
-
-    @property
-    def has_gradient(self):
-        return self.kind in (LAYER, LOSS, REGULARIZER)
-
-
-def gaussian(rng, n, m, scale=1.5):
-    return [[rng.gauss(0.0, scale) for _ in range(m)] for _ in range(n)]
-
-
-def with_kinks(rng, n, m):
-    """A batch that sits on and next to the kink at 0: exact zeros and values within the step h."""
-    x = gaussian(rng, n, m)
-    x[0][0], x[1][m - 1], x[n - 1][0] = 0.0, 3e-6, -2e-6
-    return x
-
-
-def dense_like(dense, n_in, n_out, seed):
-    """A Dense built positionally, then given the reference's initial weights (so runs compare)."""
-    layer = dense(n_in, n_out)
-    start = reference.Dense(n_in, n_out, seed, reference.he_normal)
-    layer.params["W"], layer.params["b"] = start.params["W"], start.params["b"]
-    return layer
-
-
-def neuron_like(neuron, n_in, seed):
-    """A Neuron built positionally, then given the reference's initial weights (so runs compare)."""
-    unit = neuron(n_in)
-    start = reference.Neuron(n_in, seed, reference.he_normal)
-    unit.params["w"], unit.params["b"] = start.params["w"], start.params["b"]
-    return unit
-
-
-def mlp(hidden_activation, dense=reference.Dense, hidden=8):
-    """The course's 5-8-1 network: Dense(5, 8), an activation, Dense(8, 1)."""
-    return reference.Sequential([dense_like(dense, 5, hidden, 0), hidden_activation, dense_like(dense, hidden, 1, 1)])
+__all__ = ["COMPONENTS", "Component", "LAYER", "LOSS", "INITIALIZER", "OPTIMIZER", "SCHEDULE", "REGULARIZER",
+           "REGRESSION", "BINARY", "CLASSES", "PROBABILITIES", "component_of", "gradient_points", "mlp", "gaussian",
+           "with_kinks"]
+PREDICTION = {"forward": 2, "properties": 2}
+# The properties that call forward only, for the prediction steps (names in checks/properties/<component>.py)
+NEURON_FORWARD = ("output_is_one_column_affine_in_x", "a_zero_input_gives_b_and_a_one_hot_input_gives_w_d_plus_b")
+MSE_FORWARD = ("loss_is_nonnegative", "a_single_miss_of_r_costs_r_squared_over_N_M")
+DENSE_FORWARD = ("output_is_affine_in_x", "a_zero_input_gives_b_in_every_row")
+WITHOUT_TRAINING = {**DEFAULT, "baseline": 0}
+BACKPROPAGATION = ("output_has_one_row_per_input_row", "backward_is_linear_in_dy",
+                   "permuting_the_batch_permutes_the_output", "forward_applies_the_layers_in_order",
+                   "params_are_the_layers_own_lists_under_index_dot_name", "grads_are_the_layers_grads",
+                   "backward_runs_the_layers_backward_in_reverse")
 
 
 def probabilities_point(rng):
@@ -92,90 +44,96 @@ def labels_point(rng):
     return z, [rng.randrange(3) for _ in range(4)]
 
 
-def layer(name, class_name, build, columns=None, points=None, elementwise=True, extreme_elements=None, model=None):
+def layer(name, class_name, build, columns=None, points=None, elementwise=True, extreme_elements=None, model=None,
+          **declared):
     """A layer entry; property inputs are moderate batches, extreme ones reach 1e4."""
     return Component(
         name, class_name, LAYER, build,
         points or (lambda rng: gaussian(rng, 4, columns or 3)),
-        s.batches(columns), s.batches(columns, extreme_elements or s.values(-s.EXTREME, s.EXTREME)),
-        REGRESSION, model or (lambda impl: (mlp(build(impl)), reference.MSE())), elementwise,
+        lambda s: s.batches(columns), lambda s: s.batches(columns, extreme_elements or s.values(-s.EXTREME, s.EXTREME)),
+        REGRESSION, model or (lambda impl: (mlp(build(impl)), reference.MSE())), elementwise, **declared,
     )
+
+
+def activation(name, class_name, build=lambda impl: impl(), **declared):
+    """An activation: gradable, and a layer the grader's library gives a network."""
+    return layer(name, class_name, build, gradable=True, library=True, **declared)
 
 
 COMPONENTS = {c.name: c for c in [
     layer("neuron", "Neuron", lambda impl: impl(3), columns=3, elementwise=False,
-          model=lambda impl: (neuron_like(impl, 5, 0), reference.MSE())),
+          model=lambda impl: (neuron_like(impl, 5, 0), reference.MSE()), gradable=True, draw=draws.neuron,
+          template=Template("n_in, seed=0", init_doc=(
+              'w (n_in,) drawn from random.Random(seed), Xavier uniform for n_out = 1 (specs/initializers.md);',
+              'b = [0.0], a list of one number. params = {"w": w, "b": b}; grads has the same keys and shapes.'),
+              imports=("math", "random")),
+          steps=(Step(1, "A single neuron's prediction", PREDICTION, NEURON_FORWARD, ("__init__", "forward")),
+                 Step(4, "Gradient descent on one weight", DEFAULT))),
     layer("dense", "Dense", lambda impl: impl(3, 2), columns=3, elementwise=False,
-          model=lambda impl: (mlp(reference.ReLU(), dense=impl), reference.MSE())),
-    layer("identity", "Identity", lambda impl: impl(),
-          model=lambda impl: (reference.Sequential([dense_like(reference.Dense, 5, 1, 0), impl()]), reference.MSE())),
-    layer("sigmoid", "Sigmoid", lambda impl: impl()),
-    layer("tanh", "Tanh", lambda impl: impl()),
-    layer("relu", "ReLU", lambda impl: impl(), points=lambda rng: with_kinks(rng, 4, 3)),
-    layer("leaky_relu", "LeakyReLU", lambda impl: impl(0.1), points=lambda rng: with_kinks(rng, 4, 3)),
+          model=lambda impl: (mlp(reference.ReLU(), dense=impl), reference.MSE()), gradable=True, library=True,
+          draw=draws.dense,
+          template=Template("n_in, n_out, seed=0", init_doc=(
+              'W (n_in, n_out) drawn from random.Random(seed), Xavier uniform (specs/initializers.md);',
+              'b (n_out,) of zeros. params = {"W": W, "b": b}; grads has the same keys and shapes.'),
+              imports=("math", "random")),
+          steps=(Step(5, "A layer as a matrix product", PREDICTION, DENSE_FORWARD, ("__init__", "forward")),
+                 Step(7, "The chain rule through two layers", WITHOUT_TRAINING))),
+    activation("identity", "Identity",
+               model=lambda impl: (reference.Sequential([dense_like(reference.Dense, 5, 1, 0), impl()]),
+                                   reference.MSE())),
+    activation("sigmoid", "Sigmoid"),
+    activation("tanh", "Tanh"),
+    activation("relu", "ReLU", points=lambda rng: with_kinks(rng, 4, 3), draw=draws.kinked_layer,
+               steps=(Step(6, "Activations", WITHOUT_TRAINING),)),
+    activation("leaky_relu", "LeakyReLU", lambda impl: impl(0.1), points=lambda rng: with_kinks(rng, 4, 3),
+               draw=draws.leaky_relu, template=Template("alpha=0.01", body=(
+                   "self.alpha = alpha  # the slope for x <= 0: a fixed number, not a parameter",
+                   "self.params = {}", "self.grads = {}"))),
     Component("softmax", "Softmax", LAYER, lambda impl: impl(), lambda rng: gaussian(rng, 4, 3),
-              s.batches(), s.batches(elements=s.values(-s.EXTREME, s.EXTREME)), PROBABILITIES,
-              lambda impl: (reference.Sequential([dense_like(reference.Dense, 5, 2, 0), impl()]), reference.MSE())),
+              lambda s: s.batches(), lambda s: s.batches(elements=s.values(-s.EXTREME, s.EXTREME)), PROBABILITIES,
+              lambda impl: (reference.Sequential([dense_like(reference.Dense, 5, 2, 0), impl()]), reference.MSE()),
+              gradable=True, draw=draws.softmax),
+    Component("mse", "MSE", LOSS, lambda impl: impl(),
+              lambda rng: (gaussian(rng, 4, 2), gaussian(rng, 4, 2)),
+              lambda s: s.regression_batches(), lambda s: s.regression_batches(s.values(-s.EXTREME, s.EXTREME)), REGRESSION,
+              lambda impl: (mlp(reference.ReLU()), impl()), gradable=True, draw=draws.mse,
+              steps=(Step(2, "The loss", {"value": 2, "properties": 2}, MSE_FORWARD, ("forward",)),
+                     Step(3, "The derivative of the loss, by hand and by finite differences", WITHOUT_TRAINING))),
+    Component("binary_cross_entropy", "BinaryCrossEntropy", LOSS, lambda impl: impl(),
+              probabilities_point,
+              lambda s: s.probability_batches(margin=0.01), lambda s: s.probability_batches(), BINARY,
+              lambda impl: (reference.Sequential([mlp(reference.ReLU()), reference.Sigmoid()]), impl()),
+              gradable=True, draw=draws.binary_cross_entropy),
+    Component("softmax_cross_entropy", "SoftmaxCrossEntropy", LOSS, lambda impl: impl(), labels_point,
+              lambda s: s.labelled_logits(), lambda s: s.labelled_logits(s.values(-s.EXTREME, s.EXTREME)), CLASSES,
+              lambda impl: (reference.Sequential([dense_like(reference.Dense, 5, 8, 0), reference.ReLU(),
+                                                  dense_like(reference.Dense, 8, 2, 1)]), impl()),
+              gradable=True, draw=draws.softmax_cross_entropy),
     layer("sequential", "Sequential", columns=3, elementwise=False,
           build=lambda impl: impl([reference.Dense(3, 4), reference.ReLU(), reference.Dense(4, 2, seed=1)]),
           model=lambda impl: (impl([dense_like(reference.Dense, 5, 8, 0), reference.Tanh(),
-                                    dense_like(reference.Dense, 8, 1, 1)]), reference.MSE())),
-    Component("mse", "MSE", LOSS, lambda impl: impl(),
-              lambda rng: (gaussian(rng, 4, 2), gaussian(rng, 4, 2)),
-              s.regression_batches(), s.regression_batches(s.values(-s.EXTREME, s.EXTREME)), REGRESSION,
-              lambda impl: (mlp(reference.ReLU()), impl())),
-    Component("binary_cross_entropy", "BinaryCrossEntropy", LOSS, lambda impl: impl(),
-              probabilities_point,
-              s.probability_batches(margin=0.01), s.probability_batches(), BINARY,
-              lambda impl: (reference.Sequential([mlp(reference.ReLU()), reference.Sigmoid()]), impl())),
-    Component("softmax_cross_entropy", "SoftmaxCrossEntropy", LOSS, lambda impl: impl(), labels_point,
-              s.labelled_logits(), s.labelled_logits(s.values(-s.EXTREME, s.EXTREME)), CLASSES,
-              lambda impl: (reference.Sequential([dense_like(reference.Dense, 5, 8, 0), reference.ReLU(),
-                                                  dense_like(reference.Dense, 8, 2, 1)]), impl())),
-    Component("initializers", "", INITIALIZER, lambda impl: impl, None, s.seeds(), s.seeds(), REGRESSION,
+                                    dense_like(reference.Dense, 8, 1, 1)]), reference.MSE()),
+          gradable=True, network=True, draw=draws.sequential,
+          template=Template("layers", init_doc=(
+              'Keep the layers. params and grads are dicts (or mappings) keyed "<index>.<name>" ("0.W" is the',
+              "W of layer 0) holding the layers' own lists, so that an optimizer editing params[\"0.W\"] in",
+              "place, or a grader replacing it, changes layer 0 (specs/sequential.md, specs/protocol.md)."), notes=(
+              "The grader gives Sequential its layers (Dense, ReLU, Tanh, ...) from its own library: the",
+              "reference's layers, sent with your file. Your file holds Sequential only.")),
+          steps=(Step(8, "Backpropagation in an MLP", WITHOUT_TRAINING, BACKPROPAGATION),
+                 Step(12, "Comparing with PyTorch", DEFAULT))),
+    Component("initializers", "", INITIALIZER, lambda impl: impl, None, lambda s: s.seeds(), lambda s: s.seeds(), REGRESSION,
               lambda impl: (reference.Sequential([reference.Dense(5, 8, 0, impl.he_normal), reference.ReLU(),
                                                   reference.Dense(8, 1, 1, impl.xavier_uniform)]), reference.MSE())),
 ]}
 
 
-class Stepping:
-    """The baseline model of a training component: each backward ends with optimizer.step on the inner model.
-
-    Its own params are empty, so the baseline's plain gradient step leaves the
-    weights to the optimizer. A schedule sets optimizer.lr = lr_at(epoch, epochs),
-    the epoch counted from the rows seen; a regularizer adds its gradient first.
-    """
-
-    def __init__(self, model, optimizer, lr_at=None, regularizer=None):
-        self.model, self.optimizer, self.lr_at, self.regularizer = model, optimizer, lr_at, regularizer
-        self.params, self.grads, self.rows_seen, self.rows = {}, {}, 0, 0
-
-    def forward(self, x):
-        self.rows = len(x)
-        return self.model.forward(x)
-
-    def backward(self, dy):
-        dx = self.model.backward(dy)
-        grads = self.model.grads
-        if self.regularizer is not None:
-            grads = self.regularizer.add(grads, self.model.params)
-        if self.lr_at is not None:
-            from checks.baseline import EPOCHS, bike_data  # imported here: checks.baseline imports this module
-            self.optimizer.lr = self.lr_at(self.rows_seen // len(bike_data()[0][0]), EPOCHS)
-        self.optimizer.step(self.model.params, grads)
-        self.rows_seen += self.rows
-        return dx
-
-
-def stepping(optimizer, lr_at=None, regularizer=None):
-    """(the 5-8-1 ReLU network trained by optimizer, MSE) for the baseline."""
-    return Stepping(mlp(reference.ReLU()), optimizer, lr_at, regularizer), reference.MSE()
-
-
-def optimizer(name, class_name, lr, first_step):
-    """An optimizer entry: built as the class itself (the checks call cls(lr)); its baseline trains with cls(lr)."""
-    return Component(name, class_name, OPTIMIZER, lambda impl: impl, descent_point, s.parameter_sets(),
-                     s.parameter_sets(1e-6, 1e4), REGRESSION, lambda impl: stepping(impl(lr)), first_step=first_step)
+def optimizer(name, class_name, lr, first_step, template, steps=()):
+    """An optimizer entry, gradable: built as the class itself (the checks call cls(lr)); its baseline trains with
+    cls(lr)."""
+    return Component(name, class_name, OPTIMIZER, lambda impl: impl, descent_point, lambda s: s.parameter_sets(),
+                     lambda s: s.parameter_sets(1e-6, 1e4), REGRESSION, lambda impl: stepping(impl(lr)), first_step=first_step,
+                     gradable=True, template=template, steps=steps)
 
 
 def regularizer_point(rng):
@@ -190,14 +148,21 @@ def adam_first_step(grads, eps=1e-8):
             else [v / (abs(v) + eps) for v in g] for name, g in grads.items()}
 
 
+LR_READ = "self.lr = lr  # read at every step: a learning-rate schedule may change it"
 COMPONENTS.update({c.name: c for c in [
-    optimizer("sgd", "SGD", 0.1, lambda grads: grads),
-    optimizer("momentum", "Momentum", 0.02, lambda grads: grads),
-    optimizer("adam", "Adam", 0.005, adam_first_step),
-    Component("schedules", "", SCHEDULE, lambda impl: impl, None, s.positive_scalars(), s.positive_scalars(),
+    optimizer("sgd", "SGD", 0.1, lambda grads: grads, Template("lr", body=(LR_READ + " between steps",)), steps=(
+        Step(9, "Mini-batches", {"gradient": 4, "properties": 2}),
+        Step(10, "Training on the bike data", {"training": 4}),
+        Step(11, "Beating the mean, and reading the curves", {"baseline": 4}))),
+    optimizer("momentum", "Momentum", 0.02, lambda grads: grads, Template("lr, beta=0.9", body=(
+        LR_READ, "self.beta = beta", "self.velocity = {}  # name -> v, created at its first step"))),
+    optimizer("adam", "Adam", 0.005, adam_first_step, Template("lr, beta1=0.9, beta2=0.999, eps=1e-8", body=(
+        LR_READ, "self.beta1, self.beta2, self.eps = beta1, beta2, eps",
+        "self.m, self.v, self.t = {}, {}, {}  # by name: first and second moments, and the step count"))),
+    Component("schedules", "", SCHEDULE, lambda impl: impl, None, lambda s: s.positive_scalars(), lambda s: s.positive_scalars(),
               REGRESSION, lambda impl: stepping(reference.SGD(0.2), lambda t, epochs: impl.cosine(0.2, t, epochs))),
     Component("weight_decay", "WeightDecay", REGULARIZER, lambda impl: impl, regularizer_point,
-              s.positive_scalars(), s.positive_scalars(), REGRESSION,
+              lambda s: s.positive_scalars(), lambda s: s.positive_scalars(), REGRESSION,
               lambda impl: stepping(reference.SGD(0.1), regularizer=impl(1e-3))),
 ]})
 

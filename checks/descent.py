@@ -16,7 +16,7 @@ import random
 from dataclasses import dataclass
 
 import reference
-from checks.finite_differences import deep_copy
+from checks import nested
 from checks.gradcheck import check_function
 
 LR = 1e-4  # small enough that the loss is linear along the step to about 1e-3
@@ -81,8 +81,8 @@ def check_descent(optimizer_class, direction, point, component="optimizer", inde
     model, loss = small_network(seed), reference.MSE()
     before = loss.forward(model.forward(x), t)
     model.backward(loss.backward())
-    grads = {name: deep_copy(model.grads[name]) for name in model.params}
-    given = {name: deep_copy(g) for name, g in grads.items()}
+    grads = {name: nested.copy(model.grads[name]) for name in model.params}
+    given = {name: nested.copy(g) for name, g in grads.items()}
     expected = direction(grads)
     report.predicted = LR * math.fsum(g * d for name in grads for g, d in zip(flat(grads[name]), flat(expected[name])))
     try:
@@ -108,7 +108,7 @@ def descent_reports(component, implementation=None):
 
 def check_penalty(regularizer, params, component="regularizer"):
     """Compare regularizer.gradient(params) with central differences of regularizer.penalty(params)."""
-    params = {name: deep_copy(p) for name, p in params.items()}
+    params = {name: nested.copy(p) for name, p in params.items()}
     return check_function(lambda: regularizer.penalty(params), lambda: regularizer.gradient(params), params, component)
 
 

@@ -43,17 +43,16 @@ failing block is still diagnosed and listed; without such a finding the first
 failing block (dx, then the parameters) whose code is not unknown wins;
 unstable, a probe at extreme inputs, is the code when every block passes.
 """
-from checks import factors, formulas
+from checks import factors, formulas, nested
 from checks.evidence import all_fit, count, fits, reread
-from checks.finite_differences import shape_of
 
 def transposed(block, subject):
     shape, given, entries = block.shape, block.given, block.entries or block.expected
-    if not entries or shape is None or len(shape) != 2 or shape_of(given) != (shape[1], shape[0]) or shape == (1, 1):
+    if not entries or shape is None or len(shape) != 2 or nested.shape(given) != (shape[1], shape[0]) or shape == (1, 1):
         return None
     if not all_fit(entries, [given[j][i] for i, j in (e.index for e in entries)]):
         return None
-    how = (f"has shape {shape_of(given)}, the transpose of {shape}, and its values" if block.problem
+    how = (f"has shape {nested.shape(given)}, the transpose of {shape}, and its values" if block.problem
            else "is square, and its values")
     return "transposed", (f"{block.name} {how} equal the transpose of the numeric gradient in {count(entries)}: a "
                           f"product has its factors in the wrong order or a transpose is misplaced; {reread(subject)}")
@@ -62,20 +61,16 @@ def transposed(block, subject):
 def wrong_shape(block, subject):
     if not block.problem.startswith("shape"):
         return None
-    found, target = shape_of(block.given), block.name[1:]
+    found, target = nested.shape(block.given), block.name[1:]
     if block.given is None:
         return "shape", f"{block.name} is missing after backward; it must have the shape {block.shape} of {target}; " \
                         f"reread specs/protocol.md, \"Layers\""
-    flat = flatten(block.given)
+    flat = nested.flatten(block.given)
     right = (len(flat) == len(block.expected) and all(isinstance(v, (int, float)) for v in flat)
              and all_fit(block.expected, flat))
     values = "; its values are right, only the nesting is wrong" if right else ""
     return "shape", (f"{block.name} has shape {found or 'of no matrix or vector'}, but it must have the shape "
                      f"{block.shape} of {target}{values}; {reread(subject, 'Shapes')}")
-
-
-def flatten(value):
-    return [x for v in value for x in flatten(v)] if isinstance(value, list) else [value]
 
 
 def zero_gradient(block, subject):

@@ -13,7 +13,8 @@ u are rounded to multiples of 1/16 so the steps h u stay exact.
 """
 import math
 
-from checks.finite_differences import five_point, indices, judge, read, shape_of
+from checks import nested
+from checks.finite_differences import five_point, judge
 
 DIRECTIONS = 4
 GRID = 16.0
@@ -21,7 +22,7 @@ GRID = 16.0
 
 def direction(rng, blocks):
     """One signed Gaussian direction: per block, a list of (index, weight); never all zero."""
-    u = [[(index, round(rng.gauss(0.0, 1.0) * GRID) / GRID) for index in indices(target)] for _, target, _ in blocks]
+    u = [[(index, round(rng.gauss(0.0, 1.0) * GRID) / GRID) for index in nested.indices(target)] for _, target, _ in blocks]
     if not any(w for block in u for _, w in block):
         u[0][0] = (u[0][0][0], 1.0)
     return u
@@ -30,20 +31,19 @@ def direction(rng, blocks):
 def project(blocks, f, f0, rng, count=DIRECTIONS):
     """Entries "direction[k]", one per direction; None when an analytic block cannot be projected."""
     for _, target, analytic in blocks:
-        if shape_of(analytic) != shape_of(target) or not all(
-                isinstance(v, (int, float)) and math.isfinite(v) for v in flat(analytic)):
+        if nested.shape(analytic) != nested.shape(target) or not all(
+                isinstance(v, (int, float)) and math.isfinite(v) for v in nested.flatten(analytic)):
             return None
     entries = []
     for k in range(count):
         u = direction(rng, blocks)
-        analytic = math.fsum(read(a, i) * w for (_, _, a), part in zip(blocks, u) for i, w in part)
-        origin = [[read(target, i) for i, _ in part] for (_, target, _), part in zip(blocks, u)]
+        analytic = math.fsum(nested.read(a, i) * w for (_, _, a), part in zip(blocks, u) for i, w in part)
+        origin = [[nested.read(target, i) for i, _ in part] for (_, target, _), part in zip(blocks, u)]
 
         def put(t, u=u, origin=origin):
             for (_, target, _), part, start in zip(blocks, u, origin):
                 for (index, w), theta in zip(part, start):
-                    holder = read(target, index[:-1])
-                    holder[index[-1]] = theta + t * w
+                    nested.write(target, index, theta + t * w)
 
         entries.append(judge("direction", (k,), analytic, five_point(f, put, 0.0, f0)))
         restore(blocks, u, origin)  # exactly the original values, whatever theta + 0 * w gave
@@ -53,8 +53,5 @@ def project(blocks, f, f0, rng, count=DIRECTIONS):
 def restore(blocks, u, origin):
     for (_, target, _), part, start in zip(blocks, u, origin):
         for (index, _), theta in zip(part, start):
-            read(target, index[:-1])[index[-1]] = theta
+            nested.write(target, index, theta)
 
-
-def flat(value):
-    return [x for v in value for x in flat(v)] if isinstance(value, list) else [value]

@@ -23,6 +23,8 @@ CS231n bands (see band).
 import math
 from dataclasses import dataclass, field
 
+from checks import nested
+
 H = 2.0 ** -17  # about 7.6e-6; theta +- H and theta +- H/2 are exact for |theta| < 2**35
 EPS = 2.0 ** -52
 RTOL = 1e-7  # relative floor of the tolerance
@@ -73,7 +75,7 @@ class Entry:
         return self.kink and self.low - allowed <= value <= self.high + allowed
 
     def where(self):
-        return self.block + "".join(f"[{i}]" for i in self.index)
+        return self.block + nested.where(self.index)
 
 
 @dataclass
@@ -145,73 +147,32 @@ def judge(block, index, analytic, v):
     return Entry(block, index, analytic, d2, curvature + floor, kink, min(quotients), max(quotients))
 
 
-def indices(value):
-    """All index tuples of a matrix (list of rows) or a vector (flat list)."""
-    if value and isinstance(value[0], list):
-        return [(i, j) for i, row in enumerate(value) for j in range(len(row))]
-    return [(j,) for j in range(len(value))]
-
-
-def accessors(value, index):
-    """(get, put) for value[index], editing value in place."""
-    *outer, last = index
-    holder = value[outer[0]] if outer else value
-    return (lambda: holder[last]), (lambda v: holder.__setitem__(last, v))
-
-
-def read(value, index):
-    for i in index:
-        value = value[i]
-    return value
-
-
-def shape_of(value):
-    """The shape of a matrix (rows, columns), a vector (length,), or None for anything else."""
-    if not isinstance(value, list):
-        return None
-    if value and all(isinstance(row, list) for row in value):
-        widths = {len(row) for row in value}
-        return (len(value), widths.pop()) if len(widths) == 1 else None
-    if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value):
-        return (len(value),)
-    return None
-
-
 def sweep(target, f, f0):
     """(index, five values of f) for every entry of the list target, edited in place and restored."""
-    for index in indices(target):
-        get, put = accessors(target, index)
+    for index in nested.indices(target):
+        get, put = nested.accessors(target, index)
         yield index, five_point(f, put, get(), f0)
 
 
 def compare(name, analytic, target, f, f0=None):
     """Check every entry of the list target (edited in place) against the analytic gradient."""
     f0 = f() if f0 is None else f0
-    block = Block(name, shape_of(target), given=deep_copy(analytic))
-    found = shape_of(analytic)
+    block = Block(name, nested.shape(target), given=nested.copy(analytic))
+    found = nested.shape(analytic)
     if found != block.shape:
         block.problem = f"shape {found}; it must have the shape {block.shape} of {name[1:]}"
         block.expected = numeric_entries(name, target, f, f0)
         return block
-    for index in indices(target):
-        a = read(analytic, index)
+    for index in nested.indices(target):
+        a = nested.read(analytic, index)
         if not isinstance(a, (int, float)) or not math.isfinite(a):
             block.problem = f"entry {index} of the gradient is {a!r}, not a finite number"
             return block
     for index, values in sweep(target, f, f0):
-        block.entries.append(judge(name, index, float(read(analytic, index)), values))
+        block.entries.append(judge(name, index, float(nested.read(analytic, index)), values))
     return block
 
 
 def numeric_entries(name, target, f, f0):
     """The numeric gradient of f with respect to target, as Entries with analytic 0.0."""
     return [judge(name, index, 0.0, values) for index, values in sweep(target, f, f0)]
-
-
-def random_matrix(rng, n, m):
-    """(n, m) entries from N(0, 1): signed, never all ones."""
-    return [[rng.gauss(0.0, 1.0) for _ in range(m)] for _ in range(n)]
-
-
-def deep_copy(value):
-    return [deep_copy(v) for v in value] if isinstance(value, list) else value

@@ -7,12 +7,22 @@ forward calls beyond the first of them. Once the probes have seen forward
 edit its argument, f and the diagnosis hand it copies (forward), so the
 edit cannot corrupt the numeric side: the probes report the edit, and the
 blocks are still compared exactly.
+
+Any rank: x is (N, D), (N, T, D), (N, C, H, W), ..., and so are y and dy; the
+hypotheses that read entries as (row, column) (elementwise, wrong_points)
+apply to rank 2 only. A stochastic layer's draw is held fixed (checks/held.py):
+the state of its `rng` is saved before the first forward and restored before
+every forward. A layer whose rows depend on each other (rows_independent =
+False, e.g. batch statistics) is compared as a whole: every entry of x is
+perturbed and f sums over the whole batch, so the cross-row terms count; the
+per-row hypothesis is not asked of it.
 """
 import random
 
-from checks import probes, slopes
-from checks.finite_differences import Entry, deep_copy, judge, numeric_entries, random_matrix, shape_of, sweep
-from checks.subjects import Stop, Subject, dot, earlier_point, short
+from checks import nested, probes, slopes
+from checks.held import held
+from checks.finite_differences import Entry, judge, numeric_entries, sweep
+from checks.subjects import Stop, Subject, earlier_point, short
 
 
 class LayerSubject(Subject):
@@ -22,58 +32,64 @@ class LayerSubject(Subject):
 
     def __init__(self, layer, x, seed, spec, elementwise=None):
         self.layer, self.spec, self.is_elementwise, self.seed = layer, spec, elementwise, seed
-        self.x, self.work = deep_copy(x), deep_copy(x)
+        self.x, self.work = nested.copy(x), nested.copy(x)
         self.rng = random.Random(f"dy/{seed}")  # not random.Random(seed): points are often drawn from that one
         self.swept, self.edits = {}, False
+        self.restore = held(layer)  # before the first forward: every forward then draws the same numbers
 
     def probe(self, findings):
         """Warm up at another input (so a stale cache shows), then forward, backward and the probes."""
         guard, x = probes.Guard(findings), self.x
         self.x_other = earlier_point(x)
-        first = self.output(self.layer.forward(guard.give("x", self.x_other)), guard)
-        self.dy = random_matrix(self.rng, *shape_of(first))
+        first = self.output(self.call(guard.give("x", self.x_other)), guard)
+        self.dy = nested.gaussian(self.rng, nested.shape(first))
         self.backward(guard)
-        self.y = self.output(self.layer.forward(guard.give("x", x)), guard)
-        if shape_of(self.y) != shape_of(first):
-            raise Stop("shape", f"forward returned shape {shape_of(first)} for one batch and {shape_of(self.y)} "
+        self.y = self.output(self.call(guard.give("x", x)), guard)
+        if nested.shape(self.y) != nested.shape(first):
+            raise Stop("shape", f"forward returned shape {nested.shape(first)} for one batch and {nested.shape(self.y)} "
                        f"for another of the same shape", "the output shape must depend only on the input shape; "
                        "reread specs/protocol.md, \"Layers\"")
         self.rows, self.width = len(x), len(self.y[0])
         self.analytic = self.backward(guard)
         probes.repeat(self.analytic, lambda: self.backward(guard), findings, "backward")
-        probes.repeat_forward(self.y, lambda: self.output(self.layer.forward(guard.give("x", x)), guard), findings)
+        probes.repeat_forward(self.y, lambda: self.output(self.call(guard.give("x", x)), guard), findings)
         for label, big in probes.layer_extremes(x):
             probes.stable(lambda: self.extreme(big, guard), label, self.spec, findings)
         self.edits = any(f.code == "mutates-input" for f in findings)
 
+    def call(self, x):
+        """The layer's forward, its draw (if it has one) put back first."""
+        self.restore()
+        return self.layer.forward(x)
+
     def output(self, y, guard):
         """Check forward's result: one row of floats per input row; returns a copy."""
         guard.inspect("forward")
-        if shape_of(y) is None or len(shape_of(y)) != 2 or len(y) != len(self.x):
+        if nested.shape(y) is None or len(nested.shape(y)) < 2 or len(y) != len(self.x):
             raise Stop("shape", f"forward should return {len(self.x)} rows of floats (one per input row), "
                        f"got {short(y)}", f"forward returned {short(y, 40)} for a batch of {len(self.x)} rows, but a "
                        "layer returns one row of floats per input row; reread specs/protocol.md, \"Layers\"")
-        return deep_copy(y)
+        return nested.copy(y)
 
     def backward(self, guard, dy=None):
         dx = self.layer.backward(guard.give("dy", dy or self.dy))
         guard.inspect("backward")
-        outputs = {"dx": deep_copy(dx)}
-        outputs.update({f"grads['{n}']": deep_copy(self.layer.grads.get(n)) for n in self.layer.params})
+        outputs = {"dx": nested.copy(dx)}
+        outputs.update({f"grads['{n}']": nested.copy(self.layer.grads.get(n)) for n in self.layer.params})
         return outputs
 
     def extreme(self, big, guard):
-        y = self.layer.forward(guard.give("x", big))
+        y = self.call(guard.give("x", big))
         guard.inspect("forward")
-        dy = self.dy if shape_of(y) == shape_of(self.dy) else None
+        dy = self.dy if nested.shape(y) == nested.shape(self.dy) else None
         return {"y": y, **self.backward(guard, dy)}
 
     def forward(self, x):
         """The layer's forward, on a copy of x once it has been seen to edit its argument."""
-        return self.layer.forward(deep_copy(x) if self.edits else x)
+        return self.call(nested.copy(x) if self.edits else x)
 
     def f(self):
-        return dot(self.forward(self.work), self.dy)
+        return nested.dot(self.forward(self.work), self.dy)
 
     def target(self, name):
         return self.work if name == "dx" else self.layer.params[name[1:]]
@@ -92,37 +108,37 @@ class LayerSubject(Subject):
 
     def weighted(self, name, weights):
         """The numeric gradient of sum(forward(x) * weights) with respect to the block's target."""
-        return [judge(name, index, 0.0, {k: dot(out, weights) for k, out in outputs.items()})
+        return [judge(name, index, 0.0, {k: nested.dot(out, weights) for k, out in outputs.items()})
                 for index, outputs in self.sweep(name)]
 
     def per_row(self, name):
-        if name == "dx" or self.rows < 2:
+        if name == "dx" or self.rows < 2 or not getattr(self.layer, "rows_independent", True):
             return None
-        return [self.weighted(name, [g if i == r else [0.0] * len(g) for i, g in enumerate(self.dy)])
+        return [self.weighted(name, [g if i == r else nested.apply(zero, g) for i, g in enumerate(self.dy)])
                 for r in range(self.rows)]
 
     def upstream_ones(self, name):
-        return self.weighted(name, [[1.0] * len(row) for row in self.dy])
+        return self.weighted(name, nested.apply(lambda v: 1.0, self.dy))
 
     def diagonal(self, name):
-        if name != "dx" or shape_of(self.y) != shape_of(self.x) or self.elementwise():
+        if name != "dx" or nested.shape(self.y) != nested.shape(self.x) or self.elementwise():
             return None
-        return [judge(name, (i, j), 0.0, {k: out[i][j] * self.dy[i][j] for k, out in outputs.items()})
-                for (i, j), outputs in self.sweep(name)]
+        return [judge(name, index, 0.0, {k: nested.read(out, index) * nested.read(self.dy, index)
+                                         for k, out in outputs.items()}) for index, outputs in self.sweep(name)]
 
     def reshaped(self):
         """This layer at the batch with one more row (and one more column if it acts entry by entry)."""
-        x = deep_copy(self.x) + earlier_point(self.x[:1])
+        x = nested.copy(self.x) + earlier_point(self.x[:1])
         if self.elementwise():
             x = [row + [0.75 - 0.5 * row[0]] for row in x]
         return LayerSubject(self.layer, x, self.seed, self.spec, self.is_elementwise)
 
     def earlier(self, name):
-        x_other = deep_copy(self.x_other)
+        x_other = nested.copy(self.x_other)
         target = x_other if name == "dx" else self.layer.params[name[1:]]
 
         def f():
-            return dot(self.forward(x_other), self.dy)
+            return nested.dot(self.forward(x_other), self.dy)
 
         return numeric_entries(name, target, f, f())
 
@@ -152,6 +168,8 @@ class LayerSubject(Subject):
         return self.elementwise()
 
     def elementwise(self):
+        if self.is_elementwise is None and len(nested.shape(self.x) or ()) != 2:
+            self.is_elementwise = False  # the elementwise hypotheses read (row, column) entries
         if self.is_elementwise is None:
             self.is_elementwise = slopes.elementwise(self.forward, self.x, self.y)
         return self.is_elementwise
@@ -169,3 +187,7 @@ class LayerSubject(Subject):
             else:
                 out[(i, j)] = None
         return out
+
+
+def zero(value):
+    return 0.0

@@ -17,7 +17,7 @@ import math
 from dataclasses import dataclass
 from typing import Optional
 
-from checks.finite_differences import deep_copy
+from checks import nested
 
 BIG = 1e4
 SAME = 1e-9  # relative agreement of two increments that marks accumulation
@@ -74,7 +74,7 @@ def first_nonfinite(value, index=()):
 
 
 def at(name, index):
-    return name + "".join(f"[{i}]" for i in index)
+    return name + nested.where(index)
 
 
 def short(value):
@@ -88,7 +88,7 @@ class Guard:
         self.findings, self.handed = findings, []
 
     def give(self, name, value):
-        copy = deep_copy(value)
+        copy = nested.copy(value)
         self.handed.append((name, value, copy))
         return copy
 
@@ -106,13 +106,9 @@ class Guard:
                 return
 
 
-def leaves(value):
-    return [x for v in value for x in leaves(v)] if isinstance(value, list) else [value]
-
-
 def accumulating(first, second, third):
     """Whether second - first and third - second are the same nonzero increments, entry by entry."""
-    a, b, c = leaves(first), leaves(second), leaves(third)
+    a, b, c = nested.flatten(first), nested.flatten(second), nested.flatten(third)
     if not (len(a) == len(b) == len(c)) or not all(isinstance(v, (int, float)) for v in a + b + c):
         return False
     steps = [(v - u, w - v) for u, v, w in zip(a, b, c)]
@@ -153,12 +149,12 @@ def repeat_forward(first, again, findings, name="y", call="forward"):
 
 def layer_extremes(x):
     """x scaled so its largest entry has magnitude BIG, and its negation: valid inputs at the edge."""
-    top = max((abs(v) for row in x for v in row), default=0.0)
+    top = max((abs(v) for v in nested.flatten(x)), default=0.0)
     if top == 0.0:
-        big = [[BIG * (-1) ** (i + j) for j in range(len(row))] for i, row in enumerate(x)]
+        big = nested.unflatten([BIG * (-1) ** sum(index) for index in nested.indices(x)], nested.shape(x))
     else:
-        big = [[v * (BIG / top) for v in row] for row in x]
-    return [("inputs of magnitude 1e4", big), ("inputs of magnitude 1e4", [[-v for v in row] for row in big])]
+        big = nested.apply(lambda v: v * (BIG / top), x)
+    return [("inputs of magnitude 1e4", big), ("inputs of magnitude 1e4", nested.apply(lambda v: -v, big))]
 
 
 def loss_extremes(y_pred):

@@ -12,7 +12,8 @@ import os
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 
-from checks.finite_differences import shape_of
+from checks import nested
+
 
 QUIET = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture]
 NO_SHRINK = [Phase.explicit, Phase.reuse, Phase.generate]  # inputs are small already; shrinking a failure cost seconds
@@ -41,8 +42,7 @@ def values(low=-MODERATE, high=MODERATE):
 
 def matrices(rows, columns, elements=None):
     """(rows, columns) matrices of the given elements (default: moderate values)."""
-    elements = values() if elements is None else elements
-    return st.lists(st.lists(elements, min_size=columns, max_size=columns), min_size=rows, max_size=rows)
+    return tensors((rows, columns), elements)
 
 
 def sizes(low=1, high=MAX_ROWS):
@@ -177,11 +177,13 @@ def signed(low, high):
     return st.tuples(st.sampled_from([-1.0, 1.0]), values(low, high)).map(lambda pair: pair[0] * pair[1])
 
 
-def tensors(shape, elements):
-    """A vector (shape (M,)) or a matrix (shape (D, M)) of the given elements."""
-    if len(shape) == 1:
-        return st.lists(elements, min_size=shape[0], max_size=shape[0])
-    return st.lists(st.lists(elements, min_size=shape[1], max_size=shape[1]), min_size=shape[0], max_size=shape[0])
+def tensors(shape, elements=None):
+    """Tensors of any rank: shape (M,) a vector, (D, M) a matrix, (N, C, H, W) ... of the given elements (default:
+    moderate values)."""
+    inner = values() if elements is None else elements
+    for length in reversed(shape):
+        inner = st.lists(inner, min_size=length, max_size=length)
+    return inner
 
 
 @st.composite
@@ -207,5 +209,5 @@ def gradient_sequences(draw, steps=3, low=1e-2, high=10.0):
     params, first = draw(parameter_sets(low, high))
     sequence = [first]
     for _ in range(steps - 1):
-        sequence.append({name: draw(tensors(shape_of(g), signed(low, high))) for name, g in first.items()})
+        sequence.append({name: draw(tensors(nested.shape(g), signed(low, high))) for name, g in first.items()})
     return params, sequence

@@ -23,8 +23,9 @@ numeric side.
 """
 import math
 
-from checks import probes
-from checks.finite_differences import deep_copy, numeric_entries
+from checks import nested, probes
+from checks.held import Passing
+from checks.finite_differences import numeric_entries
 
 
 class Stop(Exception):
@@ -35,8 +36,8 @@ class Stop(Exception):
         self.code, self.problem, self.evidence = code, problem, evidence
 
 
-class Counted:
-    """Calls forward and backward of a protocol object, counting them; params and grads pass through."""
+class Counted(Passing):
+    """Calls forward and backward of a protocol object, counting them; params, grads, training, rng pass through."""
 
     def __init__(self, obj, calls):
         self.obj, self.calls = obj, calls
@@ -60,16 +61,12 @@ class Counted:
 
 def earlier_point(x):
     """Another valid input of the same shape (0.75 - x / 2 stays in [0.25, 0.75] for probabilities)."""
-    return [[0.75 - 0.5 * v for v in row] for row in x]
+    return nested.apply(lambda v: 0.75 - 0.5 * v, x)
 
 
 def short(value, limit=60):
     text = repr(value)
     return text if len(text) <= limit else text[:limit] + "..."
-
-
-def dot(y, dy):
-    return math.fsum(o * g for o_row, g_row in zip(y, dy) for o, g in zip(o_row, g_row))
 
 
 class Subject:
@@ -105,7 +102,7 @@ class LossSubject(Subject):
 
     def __init__(self, loss, y_pred, y_true, spec):
         self.loss, self.spec = loss, spec
-        self.y_pred, self.y_true, self.work = deep_copy(y_pred), deep_copy(y_true), deep_copy(y_pred)
+        self.y_pred, self.y_true, self.work = nested.copy(y_pred), nested.copy(y_true), nested.copy(y_pred)
 
     def probe(self, findings):
         guard = probes.Guard(findings)
@@ -133,10 +130,10 @@ class LossSubject(Subject):
     def backward(self, guard):
         d_pred = self.loss.backward()
         guard.inspect("backward")
-        return {"dy_pred": deep_copy(d_pred)}
+        return {"dy_pred": nested.copy(d_pred)}
 
     def f(self):
-        return self.loss.forward(deep_copy(self.work), deep_copy(self.y_true))
+        return self.loss.forward(nested.copy(self.work), nested.copy(self.y_true))
 
     def blocks(self):
         return [("dy_pred", self.work, self.analytic["dy_pred"])]
@@ -144,16 +141,16 @@ class LossSubject(Subject):
     def reshaped(self):
         """This loss at one more row and one more column (targets given per entry get a column too)."""
         y_pred = [row + [0.75 - 0.5 * row[0]] for row in self.y_pred + earlier_point(self.y_pred[:1])]
-        y_true = deep_copy(self.y_true) + deep_copy(self.y_true[:1])
+        y_true = nested.copy(self.y_true) + nested.copy(self.y_true[:1])
         if all(isinstance(row, list) and len(row) == self.width for row in y_true):
             y_true = [row + [row[0]] for row in y_true]
         return LossSubject(self.loss, y_pred, y_true, self.spec)
 
     def earlier(self, name):
-        y_other = deep_copy(self.y_other)
+        y_other = nested.copy(self.y_other)
 
         def f():
-            return self.loss.forward(deep_copy(y_other), deep_copy(self.y_true))
+            return self.loss.forward(nested.copy(y_other), nested.copy(self.y_true))
 
         return numeric_entries(name, y_other, f, f())
 
@@ -181,7 +178,7 @@ class FunctionSubject(Subject):
         if callable(gradient):
             self.calls["backward"] += 1
             gradient = gradient()
-        self.analytic = {n: deep_copy(gradient.get(n)) for n in self.params}
+        self.analytic = {n: nested.copy(gradient.get(n)) for n in self.params}
 
     def blocks(self):
         return [("d" + n, self.params[n], self.analytic[n]) for n in self.params]

@@ -59,3 +59,89 @@ def test_a_spec_with_sections_out_of_order_is_named(tmp_path):
 def test_a_complete_spec_has_no_gaps(tmp_path):
     write_spec(tmp_path, completeness.HEADINGS)
     assert completeness.spec_gaps("thing", str(tmp_path)) == []
+
+
+# Each list that must agree with the declarations of checks/components.py: the gate names a disagreement.
+
+def gaps_of(exported=None, registry=COMPONENTS, mutated=None):
+    exported = completeness.exported_components() if exported is None else exported
+    mutated = completeness.mutation_scope() if mutated is None else mutated
+    return [g for gaps in completeness.list_gaps(exported, registry, mutated).values() for g in gaps]
+
+
+def test_every_list_agrees_with_the_declarations():
+    assert gaps_of() == []
+
+
+def test_reference_all_in_another_order_is_named():
+    exported = completeness.exported_components()
+    swapped = {"dense": exported["dense"], "neuron": exported["neuron"],
+               **{k: v for k, v in exported.items() if k not in ("dense", "neuron")}}
+    assert gaps_of(swapped) == [
+        "reference.__all__ lists the components in another order than checks/components.py: "
+        + ", ".join(swapped) + "; order __all__ as the declarations are ordered"]
+
+
+def test_reference_all_without_the_declared_class_is_named():
+    exported = {**completeness.exported_components(), "dense": ["Linear"]}
+    assert gaps_of(exported) == ["checks/components.py declares the class Dense for 'dense', but reference.__all__ "
+                                 "exports Linear from reference/dense.py"]
+
+
+def test_a_component_missing_from_only_mutate_is_named():
+    mutated = [f for f in completeness.mutation_scope() if f != "reference/tanh.py"]
+    assert gaps_of(mutated=mutated) == ["reference/tanh.py is not in [tool.mutmut] only_mutate in pyproject.toml"]
+
+
+def test_only_mutate_is_read_from_pyproject():
+    scope = completeness.mutation_scope()
+    assert "reference/dense.py" in scope and "reference/tensor.py" in scope and "reference/training.py" not in scope
+
+
+def test_a_gradable_declaration_the_grader_cannot_take_is_named():
+    registry = {**COMPONENTS, "schedules": dataclasses.replace(COMPONENTS["schedules"], gradable=True)}
+    assert gaps_of(registry=registry) == [
+        "'schedules' is declared gradable, but the grader takes only the class of a layer, a loss or an optimizer"]
+
+
+def test_a_network_layer_that_is_not_a_layer_is_named():
+    registry = {**COMPONENTS, "mse": dataclasses.replace(COMPONENTS["mse"], library=True)}
+    assert gaps_of(registry=registry) == [
+        "'mse' is declared part of a network (library or network), but it is a loss"]
+
+
+def test_steps_of_a_component_that_is_not_gradable_are_named():
+    registry = {**COMPONENTS, "identity": dataclasses.replace(COMPONENTS["identity"], gradable=False,
+                                                              steps=COMPONENTS["relu"].steps)}
+    registry["relu"] = dataclasses.replace(COMPONENTS["relu"], steps=())
+    assert gaps_of(registry=registry) == ["'identity' declares course steps but is not gradable"]
+
+
+def test_a_step_without_a_rubric_of_checks_is_named():
+    from checks.registry import Step
+    registry = {**COMPONENTS, "relu": dataclasses.replace(COMPONENTS["relu"], steps=(Step(6, "Activations", "relu"),))}
+    gaps = gaps_of(registry=registry)
+    assert len(gaps) == 1 and gaps[0].startswith("step 6 of 'relu' has the rubric 'relu'; a rubric maps checks")
+
+
+def test_a_step_number_declared_twice_is_named():
+    registry = {**COMPONENTS, "identity": dataclasses.replace(COMPONENTS["identity"], steps=COMPONENTS["relu"].steps)}
+    assert gaps_of(registry=registry) == [
+        "step 6 of the course is declared by both 'identity' and 'relu' in checks/components.py; each step has one "
+        "number"]
+
+
+def test_the_derived_lists_follow_the_declarations():
+    from checks.grading import GRADABLE, NETWORKS
+    from checks.grading.samples import library_modules, sample_modules
+    from checks.grading.steps import STEPS
+    from tests import planted
+    assert GRADABLE == tuple(n for n, c in COMPONENTS.items() if c.gradable)
+    assert NETWORKS == ("sequential",)
+    assert sorted(STEPS) == list(range(1, 13)) and all(COMPONENTS[s.component].gradable for s in STEPS.values())
+    assert set(sample_modules()) >= set(GRADABLE) | {"tensor", "parameters", "initializers"}
+    assert set(library_modules()) == {"tensor", "initializers", "dense", "identity", "relu", "leaky_relu", "sigmoid",
+                                      "tanh"}
+    assert sample_modules().index("tensor") < sample_modules().index("dense")  # what a module imports comes first
+    assert {bug.component for bug in planted.GRADIENT_BUGS + planted.PROTOCOL_BUGS} <= set(COMPONENTS)
+

@@ -14,7 +14,7 @@ import time
 import pytest
 
 import reference
-from checks import fast
+from checks import fast, nested
 from checks.components import COMPONENTS, mlp
 from checks.finite_differences import band
 from checks.gradcheck import check_function, check_layer, check_loss
@@ -310,7 +310,7 @@ def test_signed_directions_see_what_all_positive_ones_miss(monkeypatch):
     x = [[0.5, -1.0, 2.0], [1.5, 0.25, -0.75]]
     report = check_layer(SoftmaxNoGradient(), x, "softmax", fast=True)
     assert not report.passed and report.diagnosis == "zero-gradient"
-    monkeypatch.setattr(fast, "direction", lambda rng, blocks: [[(i, 1.0) for i in fast.indices(t)]
+    monkeypatch.setattr(fast, "direction", lambda rng, blocks: [[(i, 1.0) for i in nested.indices(t)]
                                                                  for _, t, _ in blocks])
     blind = check_layer(SoftmaxNoGradient(), x, "softmax", fast=True)
     assert blind.passed and blind.mode == "fast"  # the blind spot signed directions avoid

@@ -12,17 +12,16 @@ explains the difference from the spec.
 """
 import random
 
+from checks import nested, probes
 from checks.components import LAYER
+from checks.fast import DIRECTIONS
+from checks.gradcheck import run as run_check
 from checks.grading.agreement import copy_params
 from checks.grading.context import Verdict
 from checks.grading.remote import mirror
-from checks.finite_differences import deep_copy, random_matrix, shape_of
-from checks.gradcheck import run as run_check
-from checks.fast import DIRECTIONS
-from checks.report import GradReport
 from checks.layer_subject import LayerSubject
+from checks.report import GradReport
 from checks.subjects import Counted, LossSubject, Stop, earlier_point
-from checks import probes
 
 POINTS = 2  # gradient-check points per drawn variant
 NOISE = 1e-2  # a relative error below this, from numbers that change call to call, is the determinism rule's
@@ -40,23 +39,38 @@ def located(call, *args):
 
 
 class SpecLayer:
-    """forward: the reference on params; backward: a fresh submitted layer given the same params."""
+    """forward: the reference on params; backward: a fresh submitted layer given the same params.
+
+    A stochastic reference's rng is this layer's: the checker holds its first draw fixed, which is the draw a
+    fresh submitted layer built with the same seed makes in its one forward. The mode, when set, is both's.
+    """
 
     def __init__(self, make, reference):
         self.make, self.reference = make, reference
         self.params = {name: reference.params[name] for name in reference.params}  # the lists the reference reads
-        self.grads, self.x = {}, None
+        self.grads, self.x, self.mode = {}, None, None
+        self.rng = getattr(reference, "rng", None)
+
+    @property
+    def training(self):
+        return self.reference.training
+
+    @training.setter
+    def training(self, value):
+        self.reference.training = self.mode = value
 
     def forward(self, x):
-        self.x = deep_copy(x)
+        self.x = nested.copy(x)
         return self.reference.forward(x)
 
     def backward(self, dy):
         layer = self.make()
+        if self.mode is not None:
+            layer.training = self.mode
         for name, values in self.params.items():
             mirror(layer.params[name], values)  # in place: params are read at call time
-        located(layer.forward, deep_copy(self.x))
-        dx = located(layer.backward, deep_copy(dy))
+        located(layer.forward, nested.copy(self.x))
+        dx = located(layer.backward, nested.copy(dy))
         self.grads = layer.grads
         return dx
 
@@ -68,12 +82,12 @@ class SpecLoss:
         self.make, self.reference, self.args = make, reference, None
 
     def forward(self, y_pred, y_true):
-        self.args = deep_copy(y_pred), deep_copy(y_true)
+        self.args = nested.copy(y_pred), nested.copy(y_true)
         return self.reference.forward(y_pred, y_true)
 
     def backward(self):
         loss = self.make()
-        located(loss.forward, *deep_copy(list(self.args)))
+        located(loss.forward, *nested.copy(list(self.args)))
         return located(loss.backward)
 
 
@@ -83,8 +97,8 @@ class FirstBackward(LayerSubject):
     def probe(self, findings):
         guard = probes.Guard(findings)
         self.x_other = earlier_point(self.x)
-        self.y = self.output(self.layer.forward(guard.give("x", self.x)), guard)
-        self.dy = random_matrix(self.rng, *shape_of(self.y))
+        self.y = self.output(self.call(guard.give("x", self.x)), guard)
+        self.dy = nested.gaussian(self.rng, nested.shape(self.y))
         self.rows, self.width = len(self.x), len(self.y[0])
         self.analytic = first_backward(lambda: self.backward(guard), "a list of rows of the shape of x")
 

@@ -8,11 +8,10 @@ output that does not depend on the input.
 """
 import random
 
+from checks import nested
 from checks.components import LAYER, LOSS
-from checks.diagnosis import flatten
-from checks.finite_differences import deep_copy, shape_of
 from checks.grading.context import Verdict
-from checks.properties import at, mismatch
+from checks.properties import mismatch
 
 AGREEMENT = 1e-7  # relative tolerance of forward against the reference
 POINTS = 2  # forward batches per drawn variant
@@ -34,25 +33,16 @@ def copy_params(layer, reference, rng):
     if names != expected:
         return f"params has the keys {names}, but the spec names them {expected}"
     for name in expected:
-        found, wanted = shape_of(layer.params[name]), shape_of(reference.params[name])
+        found, wanted = nested.shape(layer.params[name]), nested.shape(reference.params[name])
         if found is None:
             given = layer.params[name]
             return (f"params['{name}'] is {type(given).__name__} {str(given)[:40]}, not a list: the spec gives it "
                     f"shape {wanted} (a vector is a list of numbers, a matrix a list of rows)")
         if found != wanted:
             return f"params['{name}'] has shape {found}; the spec gives it shape {wanted} for this layer"
-        fill(layer.params[name], rng)
-        reference.params[name] = deep_copy(layer.params[name])
+        nested.fill(layer.params[name], lambda: rng.uniform(-1.0, 1.0))
+        reference.params[name] = nested.copy(layer.params[name])
     return None
-
-
-def fill(value, rng):
-    """Replace every number of a nested list, in place, by one drawn from rng in [-1, 1]."""
-    for i, v in enumerate(value):
-        if isinstance(v, list):
-            fill(v, rng)
-        else:
-            value[i] = rng.uniform(-1.0, 1.0)
 
 
 def layer_agreement(component, implementation, x, rng, seen):
@@ -68,38 +58,38 @@ def layer_agreement(component, implementation, x, rng, seen):
         problem = copy_params(layer, reference, rng)
         if problem:
             return problem
-        y = layer.forward(deep_copy(x))
+        y = layer.forward(nested.copy(x))
     except Exception as e:  # the submission's errors, raised here under their own names
-        return f"{error_text(e)}, when building the layer or calling forward on a batch of shape {shape_of(x)}"
+        return f"{error_text(e)}, when building the layer or calling forward on a batch of shape {nested.shape(x)}"
     seen.append((x, y))
-    return compare("forward(x)", y, reference.forward(deep_copy(x)), f"x of shape {shape_of(x)}")
+    return compare("forward(x)", y, reference.forward(nested.copy(x)), f"x of shape {nested.shape(x)}")
 
 
 def loss_agreement(component, implementation, point, seen):
     """None when the submitted loss gives the reference's value L at point, else why not; backward is not called."""
     y_pred, y_true = point
-    expected = component.build(component.reference).forward(deep_copy(y_pred), deep_copy(y_true))
+    expected = component.build(component.reference).forward(nested.copy(y_pred), nested.copy(y_true))
     try:
-        found = component.build(implementation).forward(deep_copy(y_pred), deep_copy(y_true))
+        found = component.build(implementation).forward(nested.copy(y_pred), nested.copy(y_true))
     except Exception as e:  # the submission's errors, raised here under their own names
-        return f"{error_text(e)}, when calling forward with y_pred of shape {shape_of(y_pred)}"
+        return f"{error_text(e)}, when calling forward with y_pred of shape {nested.shape(y_pred)}"
     seen.append((y_pred, found))
-    return compare("forward(y_pred, y_true)", found, expected, f"y_pred of shape {shape_of(y_pred)}")
+    return compare("forward(y_pred, y_true)", found, expected, f"y_pred of shape {nested.shape(y_pred)}")
 
 
 def compare(call, got, expected, where):
     """None when got matches expected (shape and values), else a sentence naming the first difference."""
     if isinstance(expected, list):
-        found = shape_of(got)
-        if found != shape_of(expected):
-            return shape_sentence(call, got, found, shape_of(expected), where)
+        found = nested.shape(got)
+        if found != nested.shape(expected):
+            return shape_sentence(call, got, found, nested.shape(expected), where)
     elif isinstance(got, list) or isinstance(got, bool) or not isinstance(got, (int, float)):
         return f"{call} returned {str(got)[:60]} for {where}; a loss returns one float, the mean over the batch"
     index = mismatch(got, expected, AGREEMENT)
     if index is None:
         return None
-    entry = "".join(f"[{i}]" for i in index)
-    return (f"{call}{entry} is {at(got, index)!r}, but the spec gives {at(expected, index)!r} for the same {where} "
+    entry = nested.where(index)
+    return (f"{call}{entry} is {nested.read(got, index)!r}, but the spec gives {nested.read(expected, index)!r} for the same {where} "
             f"and parameters")
 
 
@@ -119,12 +109,12 @@ def degenerate(seen):
     else None. seen: (input, output) pairs of forward at different inputs."""
     if len(seen) < 2:
         return None
-    if all(shape_of(x) == shape_of(y) and flatten(x) == flatten(y) for x, y in seen):
+    if all(nested.shape(x) == nested.shape(y) and nested.flatten(x) == nested.flatten(y) for x, y in seen):
         return "identity"
     rows = {}  # a row's width -> the rows of that width: a constant layer repeats one row for every input
     for _, y in seen:
         for row in (y if isinstance(y, list) else [y]):
-            rows.setdefault(len(flatten(row)), []).append(flatten(row))
+            rows.setdefault(len(nested.flatten(row)), []).append(nested.flatten(row))
     if all(row == same[0] for same in rows.values() for row in same):
         return "constant output"
     return None

@@ -12,10 +12,8 @@ import dataclasses
 import random
 
 import reference
-from checks import strategies as s
-from checks.components import OPTIMIZER, gaussian, with_kinks
+from checks.registry import OPTIMIZER, gaussian, with_kinks
 
-FIXED_PROPERTIES = ("sequential",)  # suites that compare with the registry's own layers: they keep its build
 SIZES = range(2, 8)  # batch rows and widths are drawn from these
 FRESH_WIDTHS, FRESH_ROWS = (6, 7), (2, 3, 5, 6, 7)  # what no fixed check point uses: (4, 3) batches, 5-8-1 networks
 ACTIVATIONS = ("ReLU", "Tanh", "Sigmoid", "LeakyReLU")  # the hidden activation of a graded network
@@ -25,7 +23,7 @@ ACTIVATIONS = ("ReLU", "Tanh", "Sigmoid", "LeakyReLU")  # the hidden activation 
 class Variant:
     """One drawn variant: the component as the checks use it, and a description for the report."""
 
-    component: object  # a checks.components.Component with build, points, inputs and extreme for this draw
+    component: object  # a checks.registry.Component with build, points, inputs and extreme for this draw
     described: str  # e.g. "Dense(4, 6) on x (5, 4)"
     properties: object = None  # the Component the property suite runs on, when not this one
 
@@ -72,20 +70,25 @@ def variant(component, sizes, tag):
     if component.kind == OPTIMIZER:
         points = lambda r: component.points(random.Random(f"{tag}/{r.random()}"))  # noqa: E731
         return Variant(dataclasses.replace(component, points=points), f"{component.class_name}")
-    draw = DRAWS.get(component.name, elementwise_layer)
+    draw = component.draw or elementwise_layer
     build, points, inputs, extreme, described = draw(component, sizes)
     values = lambda r: points(random.Random(f"{tag}/{r.random()}"))  # noqa: E731
     changed = dataclasses.replace(component, build=build, points=values, inputs=inputs, extreme=extreme)
-    return Variant(changed, described, component if component.name in FIXED_PROPERTIES else None)
+    kept = component if component.network else None  # a network's suite compares with its declared layers
+    return Variant(changed, described, kept)
 
 
-def elementwise_layer(component, sizes):
+def elementwise_layer(component, sizes, point=gaussian):
     """An activation: its constructor as registered, batches (N, D) with N != D."""
     d = sizes.width()
     n = sizes.non_square(d)
-    point = with_kinks if component.name in ("relu", "leaky_relu") else gaussian
     return (component.build, lambda r: point(r, n, d), component.inputs, component.extreme,
             f"{component.class_name}() on x ({n}, {d})")
+
+
+def kinked_layer(component, sizes):
+    """An activation with a kink at 0: as elementwise_layer, on batches with entries on and next to the kink."""
+    return elementwise_layer(component, sizes, with_kinks)
 
 
 def leaky_relu(component, sizes):
@@ -101,16 +104,16 @@ def dense(component, sizes):
     """Dense(D, M) with D != M, on batches (N, D) with N != D."""
     d = sizes.width()
     m, n = sizes.other(d), sizes.non_square(d)
-    return (lambda impl: impl(d, m), lambda r: gaussian(r, n, d), s.batches(d),
-            s.batches(d, s.values(-s.EXTREME, s.EXTREME)), f"Dense({d}, {m}) on x ({n}, {d})")
+    return (lambda impl: impl(d, m), lambda r: gaussian(r, n, d), lambda s: s.batches(d),
+            lambda s: s.batches(d, s.values(-s.EXTREME, s.EXTREME)), f"Dense({d}, {m}) on x ({n}, {d})")
 
 
 def neuron(component, sizes):
     """Neuron(D) on batches (N, D) with N != D."""
     d = sizes.width()
     n = sizes.non_square(d)
-    return (lambda impl: impl(d), lambda r: gaussian(r, n, d), s.batches(d),
-            s.batches(d, s.values(-s.EXTREME, s.EXTREME)), f"Neuron({d}) on x ({n}, {d})")
+    return (lambda impl: impl(d), lambda r: gaussian(r, n, d), lambda s: s.batches(d),
+            lambda s: s.batches(d, s.values(-s.EXTREME, s.EXTREME)), f"Neuron({d}) on x ({n}, {d})")
 
 
 def sequential(component, sizes):
@@ -126,7 +129,7 @@ def sequential(component, sizes):
         return impl([reference.Dense(d, h), activation, reference.Dense(h, m, seed=1)])
 
     shown = f"LeakyReLU({alpha})" if name == "LeakyReLU" else f"{name}()"
-    return (build, lambda r: gaussian(r, n, d), s.batches(d), s.batches(d, s.values(-s.EXTREME, s.EXTREME)),
+    return (build, lambda r: gaussian(r, n, d), lambda s: s.batches(d), lambda s: s.batches(d, s.values(-s.EXTREME, s.EXTREME)),
             f"Sequential([Dense({d}, {h}), {shown}, Dense({h}, {m})]) on x ({n}, {d})")
 
 
@@ -165,7 +168,3 @@ def softmax_cross_entropy(component, sizes):
     n = sizes.non_square(k)
     return (component.build, lambda r: (gaussian(r, n, k), [r.randrange(k) for _ in range(n)]), component.inputs,
             component.extreme, f"SoftmaxCrossEntropy() on z ({n}, {k})")
-
-
-DRAWS = {"leaky_relu": leaky_relu, "dense": dense, "neuron": neuron, "sequential": sequential, "softmax": softmax,
-         "mse": mse, "binary_cross_entropy": binary_cross_entropy, "softmax_cross_entropy": softmax_cross_entropy}

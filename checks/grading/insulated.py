@@ -8,7 +8,10 @@ behalf (each backward's own increment of grads, a forward of the latest input
 just before backward, copies of every argument). With no breach found the
 class itself is used, unchanged.
 """
-from checks.finite_differences import deep_copy
+import operator
+
+from checks import nested
+from checks.held import Passing
 
 ACCUMULATES, STALE_CACHE, MUTATES_INPUT = "accumulates", "stale-cache", "mutates-input"
 MENDED = (ACCUMULATES, STALE_CACHE, MUTATES_INPUT)
@@ -31,14 +34,7 @@ class Insulated:
         return Mended(self.implementation(*args), self.breaches)
 
 
-def difference(after, before):
-    """after - before, entry by entry, for nested lists of the same shape."""
-    if isinstance(after, list):
-        return [difference(a, b) for a, b in zip(after, before)]
-    return after - before
-
-
-class Mended:
+class Mended(Passing):
     """A layer or a loss, seen as if it kept rules 1 and 3 of specs/protocol.md."""
 
     def __init__(self, obj, breaches):
@@ -53,7 +49,7 @@ class Mended:
         return self.own_grads if self.own_grads is not None else self.obj.grads
 
     def given(self, args):
-        return deep_copy(list(args)) if self.breaches & {MUTATES_INPUT, STALE_CACHE} else list(args)
+        return nested.copy(list(args)) if self.breaches & {MUTATES_INPUT, STALE_CACHE} else list(args)
 
     def forward(self, *args):
         self.args = self.given(args)
@@ -61,10 +57,10 @@ class Mended:
 
     def backward(self, *args):
         if STALE_CACHE in self.breaches and self.args is not None:
-            self.obj.forward(*deep_copy(self.args))
+            self.obj.forward(*nested.copy(self.args))
         grads = getattr(self.obj, "grads", None) if ACCUMULATES in self.breaches else None  # a loss has none
-        before = {n: deep_copy(g) for n, g in grads.items()} if isinstance(grads, dict) else None
+        before = {n: nested.copy(g) for n, g in grads.items()} if isinstance(grads, dict) else None
         dx = self.obj.backward(*self.given(args))
         if before is not None:
-            self.own_grads = {n: difference(g, before[n]) if n in before else g for n, g in self.obj.grads.items()}
+            self.own_grads = {n: nested.combine(operator.sub, g, before[n]) if n in before else g for n, g in self.obj.grads.items()}
         return dx

@@ -16,6 +16,12 @@ nested lists, so the existing checks run on it unchanged:
 - results are checked to be nested lists of finite numbers (InvalidValue),
   and an exception in the submission is raised here under its own type name.
 
+Its `training` reads and sets the child's object's mode; its `rng` is a
+RemoteDraw: getstate() saves the state of the child's object's generator there
+(and returns its number, or None when the object has no `rng`), setstate()
+restores it, so a checker holds a stochastic layer's draw fixed as it does
+locally (checks/held.py).
+
 A RemoteLoss does the same for forward(y_pred, y_true) and backward().
 
 A RemoteOptimizer sends step(params, grads) with the caller's dicts and
@@ -27,7 +33,7 @@ Layers given to a constructor (a network's layers) cross as descriptions,
 {"layer", "args", "params"}: the child builds them from the grader's library
 of layers (checks/grading/samples.py) with exactly these params.
 """
-from checks.finite_differences import deep_copy
+from checks import nested
 from checks.grading import wire
 from checks.grading.process import Raised
 
@@ -121,7 +127,7 @@ def described(value):
     if hasattr(value, "params") and hasattr(value, "forward"):
         name = type(value).__name__
         arguments = LAYER_ARGUMENTS.get(name, lambda layer: [])(value)
-        return {"layer": name, "args": arguments, "params": {n: deep_copy(p) for n, p in value.params.items()}}
+        return {"layer": name, "args": arguments, "params": {n: nested.copy(p) for n, p in value.params.items()}}
     return value
 
 
@@ -178,7 +184,7 @@ class RemoteObject:
 
     def _sync(self):
         """Remember what the child now holds: each params entry's list and a copy of its values."""
-        self._synced = {name: (value, deep_copy(value)) for name, value in (self._params or {}).items()}
+        self._synced = {name: (value, nested.copy(value)) for name, value in (self._params or {}).items()}
 
     def _call(self, method, args):
         payload = self._payload()
@@ -239,6 +245,35 @@ class RemoteLayer(RemoteObject):
 
     def backward(self, dy):
         return self._call("backward", [dy])
+
+    @property
+    def training(self):
+        value = self._remote.request("attribute", "training", handle=self._handle, name="training")
+        return wire.field(value, "value", bool, "the answer about training")
+
+    @training.setter
+    def training(self, value):
+        self._remote.request("attribute", "training", handle=self._handle, name="training", value=bool(value))
+
+    @property
+    def rng(self):
+        return RemoteDraw(self._remote, self._handle)
+
+
+class RemoteDraw:
+    """The generator of an object in the child, as far as a checker uses it: save its state, restore it."""
+
+    def __init__(self, remote, handle):
+        self._remote, self._handle = remote, handle
+
+    def getstate(self):
+        """Save the state in the child; -> its number there, or None when the object has no generator."""
+        value = self._remote.request("draw", "rng", handle=self._handle)
+        state = value.get("state") if isinstance(value, dict) else None
+        return state if isinstance(state, int) and not isinstance(state, bool) else None
+
+    def setstate(self, state):
+        self._remote.request("draw", "rng", handle=self._handle, restore=state)
 
 
 class RemoteLoss(RemoteObject):

@@ -205,6 +205,7 @@ class State:
         self.module, self.file, self.objects, self.kept, self.next = None, None, {}, {}, 1
         self.library = None  # the grader's library of layers, when the load request names one
         self.refusals, self.refusal_types, self.reserve = [], (), None
+        self.draws = []  # generator states saved by "draw" requests, by number
 
 
 STATE = State()
@@ -387,7 +388,31 @@ def aliases(result, args):
     return {"rows": shared} if shared else None
 
 
-OPS = {"load": load, "construct": construct, "call": call, "step": step}
+def attribute(request):
+    """Read, or set then read, an object's mode: its `training` (True when it has none)."""
+    obj = STATE.objects[request["handle"]]
+    if request.get("name") != "training":
+        raise LookupError("only the attribute training can be read or set")
+    if "value" in request:
+        obj.training = request["value"] is True
+    value = getattr(obj, "training", True)
+    return {"value": value if type(value) is bool else bool(value)}
+
+
+def draw(request):
+    """Save the state of an object's generator `rng` (-> its number; None without one), or restore a saved one."""
+    obj = STATE.objects[request["handle"]]
+    generator = getattr(obj, "rng", None)
+    if "restore" in request:
+        generator.setstate(STATE.draws[request["restore"]])
+        return {}
+    if generator is None or not callable(getattr(generator, "getstate", None)):
+        return {"state": None}
+    STATE.draws.append(generator.getstate())
+    return {"state": len(STATE.draws) - 1}
+
+
+OPS = {"load": load, "construct": construct, "call": call, "step": step, "attribute": attribute, "draw": draw}
 
 
 def answer(request):

@@ -13,11 +13,8 @@ import ast
 import os
 
 import reference
+from checks.components import COMPONENTS
 
-REFERENCE_MODULES = ("tensor", "parameters", "initializers", "sigmoid", "softmax", "neuron", "dense", "identity", "relu",
-                     "leaky_relu", "tanh", "sequential", "mse", "binary_cross_entropy", "softmax_cross_entropy", "sgd",
-                     "momentum", "adam")
-LIBRARY_MODULES = ("tensor", "initializers", "dense", "identity", "relu", "leaky_relu", "sigmoid", "tanh")
 FOLDER = os.path.dirname(os.path.abspath(reference.__file__))
 
 
@@ -32,10 +29,43 @@ def without_reference_imports(source):
     return "\n".join(lines) + "\n"
 
 
-def reference_source(modules=REFERENCE_MODULES):
+def imported(name):
+    """The modules of reference/ that reference/<name>.py imports."""
+    with open(os.path.join(FOLDER, f"{name}.py"), encoding="utf-8") as f:
+        tree = ast.parse(f.read())
+    found = [getattr(node, "module", None) or "" for node in tree.body if isinstance(node, ast.ImportFrom)]
+    return [m.split(".", 1)[1] for m in found if m.startswith("reference.")]
+
+
+def with_imports(names):
+    """names and every reference module they import, each after the modules it imports (so the text runs)."""
+    ordered = []
+
+    def visit(name):
+        if name not in ordered:
+            for dependency in imported(name):
+                visit(dependency)
+            ordered.append(name)
+
+    for name in names:
+        visit(name)
+    return tuple(ordered)
+
+
+def sample_modules():
+    """The reference modules a sample may use: the gradable components' and what they import."""
+    return with_imports(n for n, c in COMPONENTS.items() if c.gradable)
+
+
+def library_modules():
+    """The modules of a graded network's library: the layers declared library=True and what they import."""
+    return with_imports(n for n, c in COMPONENTS.items() if c.library)
+
+
+def reference_source(modules=None):
     """The reference modules a sample may use, concatenated, their imports of each other removed."""
     parts = []
-    for name in modules:
+    for name in sample_modules() if modules is None else modules:
         with open(os.path.join(FOLDER, f"{name}.py"), encoding="utf-8") as f:
             parts.append(without_reference_imports(f.read()))
     return "\n\n".join(parts)
@@ -44,7 +74,7 @@ def reference_source(modules=REFERENCE_MODULES):
 def library_source():
     """The layers a graded network is built from in the child: Dense, Identity, ReLU, LeakyReLU, Sigmoid, Tanh."""
     header = '"""The layers the grader builds your network from (the reference\'s own), as Sequential receives them."""\n'
-    return header + reference_source(LIBRARY_MODULES)
+    return header + reference_source(library_modules())
 
 
 def write(folder, name, text):

@@ -9,37 +9,13 @@ component, with only the methods that step asks for.
 """
 import os
 
+from checks.components import COMPONENTS
 from checks.grading.places import ROOT
 from checks.grading.steps import later_step_with_every_method
-from checks.kinds import LAYER, OPTIMIZER, kind_of, reference_class
+from checks.kinds import LAYER, OPTIMIZER
 
 SPECS = os.path.join(ROOT, "specs")
-CONSTRUCTORS = {  # component -> (constructor arguments, body lines, or None: the learner writes it); the rest take none
-    "dense": ("n_in, n_out, seed=0", None),
-    "neuron": ("n_in, seed=0", None),
-    "sequential": ("layers", None),
-    "leaky_relu": ("alpha=0.01", ["self.alpha = alpha  # the slope for x <= 0: a fixed number, not a parameter",
-                                  "self.params = {}", "self.grads = {}"]),
-    "sgd": ("lr", ["self.lr = lr  # read at every step: a learning-rate schedule may change it between steps"]),
-    "momentum": ("lr, beta=0.9", ["self.lr = lr  # read at every step: a learning-rate schedule may change it",
-                                  "self.beta = beta", "self.velocity = {}  # name -> v, created at its first step"]),
-    "adam": ("lr, beta1=0.9, beta2=0.999, eps=1e-8",
-             ["self.lr = lr  # read at every step: a learning-rate schedule may change it",
-              "self.beta1, self.beta2, self.eps = beta1, beta2, eps",
-              "self.m, self.v, self.t = {}, {}, {}  # by name: first and second moments, and the step count"]),
-}
-EMPTY = ["self.params = {}  # no parameters: params and grads stay empty dicts", "self.grads = {}"]
-INIT_DOCS = {  # the docstring of a constructor the learner writes
-    "dense": ['W (n_in, n_out) drawn from random.Random(seed), Xavier uniform (specs/initializers.md);',
-              'b (n_out,) of zeros. params = {"W": W, "b": b}; grads has the same keys and shapes.'],
-    "neuron": ['w (n_in,) drawn from random.Random(seed), Xavier uniform for n_out = 1 (specs/initializers.md);',
-               'b = [0.0], a list of one number. params = {"w": w, "b": b}; grads has the same keys and shapes.'],
-    "sequential": ['Keep the layers. params and grads are dicts (or mappings) keyed "<index>.<name>" ("0.W" is the',
-                   "W of layer 0) holding the layers' own lists, so that an optimizer editing params[\"0.W\"] in",
-                   "place, or a grader replacing it, changes layer 0 (specs/sequential.md, specs/protocol.md)."],
-}
-NETWORK_NOTE = ["The grader gives Sequential its layers (Dense, ReLU, Tanh, ...) from its own library: the",
-                "reference's layers, sent with your file. Your file holds Sequential only."]
+EMPTY = ("self.params = {}  # no parameters: params and grads stay empty dicts", "self.grads = {}")
 
 
 def sections(name):
@@ -132,11 +108,13 @@ def method_stubs(name, kind):
     ]}
 
 
-def constructor(name, kind):
-    arguments, body = CONSTRUCTORS.get(name, ("", EMPTY if kind == LAYER else None))
-    signature = f"    def __init__(self{', ' + arguments if arguments else ''}):"
-    if name in INIT_DOCS:
-        doc = INIT_DOCS[name]
+def constructor(name, kind, starter):
+    """The constructor's lines: given to the learner (starter.body, or no parameters for a layer), a stub with its
+    docstring for the learner to write (starter.init_doc), or none."""
+    body = starter.body if starter.body is not None else (EMPTY if kind == LAYER else None)
+    signature = f"    def __init__(self{', ' + starter.arguments if starter.arguments else ''}):"
+    if starter.init_doc:
+        doc = starter.init_doc
         return [signature, f'        """{doc[0]}'] + ["        " + line for line in doc[1:]] + ['        """',
                 f'        raise NotImplementedError("__init__: see specs/{name}.md, Definition")', ""]
     if body is None:
@@ -144,7 +122,7 @@ def constructor(name, kind):
     return [signature] + ["        " + line for line in body] + [""]
 
 
-def header(name, cls, kind, step):
+def header(name, cls, kind, step, notes=()):
     """The starter's module docstring: what to write, the command that grades it, where the formulas are."""
     what = {LAYER: "layer", OPTIMIZER: "optimizer"}.get(kind, "loss")
     if step is None:
@@ -161,24 +139,24 @@ def header(name, cls, kind, step):
     lines += [f"specs/{name}.md has the formulas (copied into the docstrings below) and a worked example;",
               f"specs/protocol.md says what every {what} has. A batch is a list",
               "of rows, each a list of floats. Use the standard library only."]
-    if name == "sequential":
-        lines += [""] + NETWORK_NOTE
+    if notes:
+        lines += [""] + list(notes)
     return lines + ['"""']
 
 
 def template(name, step=None):
     """The starter file of a component, or of a step of the course (its component, the methods it asks for)."""
     name = step.component if step is not None else name
-    implementation = reference_class(name)
-    cls, kind = implementation.__name__, kind_of(implementation)
+    component = COMPONENTS[name]
+    cls, kind = component.class_name, component.kind
     wanted = step.methods if step is not None and step.methods is not None else None
-    imports = ["import math", "import random", "", ""] if name in ("dense", "neuron") else ["import math", "", ""]
+    imports = [f"import {module}" for module in component.template.imports] + ["", ""]
     stubs = method_stubs(name, kind)
     body = [f"class {cls}:"] + class_docstring(name, sections(name), kind, wanted is None or "backward" in wanted)
     body += [""]
     if wanted is None or "__init__" in wanted:
-        body += constructor(name, kind)
+        body += constructor(name, kind, component.template)
     chosen = [m for m in stubs if wanted is None or m in wanted]
     for i, method in enumerate(chosen):
         body += stubs[method] + ([""] if i < len(chosen) - 1 else [])
-    return "\n".join(header(name, cls, kind, step) + imports + body) + "\n"
+    return "\n".join(header(name, cls, kind, step, component.template.notes) + imports + body) + "\n"

@@ -4,16 +4,27 @@ A property is a function prop(subject) whose docstring states the rule. It
 builds fresh instances with subject.make(), searches inputs with hypothesis,
 and raises PropertyFailure with a message for a student when the rule breaks.
 checks/properties/<component>.py lists a component's properties in PROPERTIES.
+
+Modes and rows (specs/protocol.md): subject.evaluating() is the same subject
+whose instances are made in evaluation mode (training = False), and
+in_both_modes(prop) runs a property in training mode, then in evaluation
+mode. A property marked @independent_rows assumes that row i of the output
+depends on row i of the input alone; run() skips it, as passed with a note,
+for a subject whose rows depend on each other (rows_independent False), and
+for a stochastic one in training mode (its draw follows the entries' order).
 """
+import dataclasses
+import functools
 import importlib
-import re
 import math
+import re
 from dataclasses import dataclass
 from typing import Callable
 
 from hypothesis.strategies import SearchStrategy
 
-from checks.finite_differences import shape_of
+from checks import nested
+
 
 
 class PropertyFailure(AssertionError):
@@ -29,6 +40,40 @@ class Subject:
     inputs: SearchStrategy  # valid inputs: x batches for a layer, (y_pred, y_true) for a loss
     extreme: SearchStrategy  # valid inputs at the edge of the promised range
     implementation: object = None  # the class itself, for properties about constructor arguments
+    rows_independent: bool = True  # False: an output row depends on other rows of the batch (batch statistics)
+    training: bool = True  # the mode its instances are made in
+    stochastic: bool = False  # its instances draw random numbers in training mode (they own an rng)
+
+    def evaluating(self):
+        """This subject, its instances made in evaluation mode (layer.training = False before any call)."""
+        return dataclasses.replace(self, make=functools.partial(in_mode, self.make, False), training=False)
+
+
+def in_mode(make, training):
+    """make() with its training attribute set (specs/protocol.md, "Modes")."""
+    obj = make()
+    obj.training = training
+    return obj
+
+
+def independent_rows(prop):
+    """Mark a property that assumes rows are independent: it is skipped for a subject whose rows are not."""
+    prop.needs_independent_rows = True
+    return prop
+
+
+def in_both_modes(prop):
+    """The property prop, run in training mode and then in evaluation mode; a failure says which mode."""
+
+    @functools.wraps(prop)
+    def both(subject):
+        prop(subject)
+        try:
+            prop(subject.evaluating())
+        except PropertyFailure as e:
+            raise PropertyFailure(f"in evaluation mode (training = False): {e}") from e
+
+    return both
 
 
 @dataclass
@@ -39,6 +84,7 @@ class Outcome:
     rule: str
     passed: bool
     message: str = ""
+    skipped: bool = False  # not applicable to this subject (passed, with the reason as message)
 
 
 def require(condition, message):
@@ -64,30 +110,24 @@ def mismatch(actual, expected, tolerance=1e-9, index=()):
     return index
 
 
-def at(value, index):
-    for i in index:
-        value = value[i]
-    return value
-
-
 def require_close(actual, expected, what, tolerance=1e-9):
     """Raise PropertyFailure naming the first entry where actual and expected differ."""
     index = mismatch(actual, expected, tolerance)
     if index is not None:
-        where = "".join(f"[{i}]" for i in index)
-        got = at(actual, index) if _reachable(actual, index) else "(missing or wrong shape)"
-        raise PropertyFailure(f"{what}{where}: got {got!r}, expected {at(expected, index)!r}")
+        where = nested.where(index)
+        got = nested.read(actual, index) if _reachable(actual, index) else "(missing or wrong shape)"
+        raise PropertyFailure(f"{what}{where}: got {got!r}, expected {nested.read(expected, index)!r}")
 
 
 def require_same_shape(actual, like, what, like_what):
     """Raise PropertyFailure unless actual has the shape of like (a matrix or a vector)."""
-    found, expected = shape_of(actual), shape_of(like)
+    found, expected = nested.shape(actual), nested.shape(like)
     require(found == expected, f"{what} should have the shape of {like_what}, {expected}, but has shape {found}")
 
 
 def _reachable(value, index):
     try:
-        at(value, index)
+        nested.read(value, index)
         return True
     except (IndexError, TypeError, KeyError):
         return False
@@ -112,6 +152,12 @@ def suite(component):
 
 def run(prop, subject):
     """Run one property on a subject -> Outcome; any exception counts as a failure with its reason."""
+    if getattr(prop, "needs_independent_rows", False) and not subject.rows_independent:
+        return Outcome(prop.__name__, rule_of(prop), True, "skipped: this layer's output rows depend on each "
+                       "other (rows_independent = False), and the rule assumes they do not", skipped=True)
+    if getattr(prop, "needs_independent_rows", False) and subject.stochastic and subject.training:
+        return Outcome(prop.__name__, rule_of(prop), True, "skipped: in training mode this layer's random draw "
+                       "follows the order of the entries, so a row's output depends on its place", skipped=True)
     try:
         prop(subject)
     except PropertyFailure as e:

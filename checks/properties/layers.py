@@ -2,21 +2,19 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from checks.properties import finite, require, require_close, require_same_shape
-from checks.strategies import matrices, scalars
+from checks import nested
+from checks.held import held
+from checks.properties import finite, independent_rows, require, require_close, require_same_shape
+from checks.strategies import scalars, tensors
 
 
 def upstream(draw, y):
-    """A random dy (N, M) with the shape of the output y."""
-    return draw(matrices(len(y), len(y[0])))
+    """A random dy with the shape of the output y: (N, M), (N, T, M), (N, C, H, W), ..."""
+    return draw(tensors(nested.shape(y)))
 
 
 def snapshot(layer):
-    return {name: _copy(value) for name, value in layer.grads.items()}
-
-
-def _copy(value):
-    return [_copy(v) for v in value] if isinstance(value, list) else value
+    return {name: nested.copy(value) for name, value in layer.grads.items()}
 
 
 def output_has_one_row_per_input_row(subject):
@@ -49,8 +47,7 @@ def backward_is_linear_in_dy(subject):
         dy1, dy2 = upstream(data.draw, y), upstream(data.draw, y)
         dx1, g1 = layer.backward(dy1), snapshot(layer)
         dx2, g2 = layer.backward(dy2), snapshot(layer)
-        mixed = [[a * u + b * v for u, v in zip(r1, r2)] for r1, r2 in zip(dy1, dy2)]
-        dx = layer.backward(mixed)
+        dx = layer.backward(combine(a, dy1, b, dy2))
         require_close(dx, combine(a, dx1, b, dx2), "backward(a dy1 + b dy2) differs from a dx1 + b dx2 at dx", 1e-7)
         for name, value in layer.grads.items():
             require_close(value, combine(a, g1[name], b, g2[name]),
@@ -60,9 +57,8 @@ def backward_is_linear_in_dy(subject):
 
 
 def combine(a, u, b, v):
-    if isinstance(u, list):
-        return [combine(a, p, b, q) for p, q in zip(u, v)]
-    return a * u + b * v
+    """a u + b v, entry by entry."""
+    return nested.combine(lambda p, q: a * p + b * q, u, v)
 
 
 def require_affine(layer, x1, x2, a):
@@ -73,6 +69,7 @@ def require_affine(layer, x1, x2, a):
     return y1
 
 
+@independent_rows
 def permuting_the_batch_permutes_the_output(subject):
     """Rows are independent: reordering the rows of x reorders the rows of y and of dx the same way."""
 
@@ -97,11 +94,11 @@ def arguments_are_not_modified(subject):
     @given(subject.inputs, st.data())
     def holds(x, data):
         layer = subject.make()
-        x_before = _copy(x)
+        x_before = nested.copy(x)
         y = layer.forward(x)
         require(x == x_before, "forward changed its argument x; compute into new lists instead")
         dy = upstream(data.draw, y)
-        dy_before = _copy(dy)
+        dy_before = nested.copy(dy)
         layer.backward(dy)
         require(dy == dy_before, "backward changed its argument dy; compute into new lists instead")
 
@@ -133,7 +130,9 @@ def backward_uses_the_latest_forward(subject):
         dy = upstream(data.draw, fresh.forward(x2))
         expected, expected_grads = fresh.backward(dy), snapshot(fresh)
         layer = subject.make()
+        restore = held(layer)
         layer.forward(x1)
+        restore()  # the same draw as fresh's first forward (a layer without rng: nothing to restore)
         layer.forward(x2)
         require_close(layer.backward(dy), expected, "after forward(x1), forward(x2), backward must use x2 (not a stale input); dx", 1e-12)
         for name, value in snapshot(layer).items():
@@ -148,8 +147,10 @@ def same_call_same_numbers(subject):
     @given(subject.inputs, st.data())
     def holds(x, data):
         first, second = subject.make(), subject.make()
+        restore = held(first)  # the same call on the same state, the state of rng included (rule 4)
         y = first.forward(x)
         require_close(second.forward(x), y, "two identically built instances disagree on y", 0.0)
+        restore()
         require_close(first.forward(x), y, "the same forward(x) twice gave different y", 0.0)
         dy = upstream(data.draw, y)
         require_close(second.backward(dy), first.backward(dy), "two identically built instances disagree on dx", 0.0)
@@ -182,24 +183,13 @@ def params_are_read_at_call_time(subject):
     def holds(x, c):
         replaced, edited = subject.make(), subject.make()
         for name, value in list(replaced.params.items()):
-            replaced.params[name] = _scale(c, value)
-            _scale_in_place(c, edited.params[name])
+            replaced.params[name] = nested.apply(lambda v: c * v, value)
+            scaled = iter(nested.flatten(replaced.params[name]))
+            nested.fill(edited.params[name], lambda: next(scaled))
         require_close(replaced.forward(x), edited.forward(x),
                       "forward after replacing params differs from forward after editing them in place: y", 1e-12)
 
     holds()
-
-
-def _scale(c, value):
-    return [_scale(c, v) for v in value] if isinstance(value, list) else c * value
-
-
-def _scale_in_place(c, value):
-    for i, v in enumerate(value):
-        if isinstance(v, list):
-            _scale_in_place(c, v)
-        else:
-            value[i] = c * v
 
 
 EVERY_LAYER = [

@@ -2,11 +2,8 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
+from checks import nested
 from checks.properties import finite, require, require_close, require_same_shape
-
-
-def _copy(value):
-    return [_copy(v) for v in value] if isinstance(value, list) else value
 
 
 def loss_is_a_finite_float_and_backward_has_the_shape_of_y_pred(subject):
@@ -62,7 +59,7 @@ def arguments_are_not_modified(subject):
     @given(subject.inputs)
     def holds(pair):
         y_pred, y_true = pair
-        before = (_copy(y_pred), _copy(y_true))
+        before = (nested.copy(y_pred), nested.copy(y_true))
         loss = subject.make()
         loss.forward(y_pred, y_true)
         loss.backward()

@@ -7,7 +7,8 @@ The strategies below draw named parameters of both shapes, matrices never square
 from hypothesis import given
 from hypothesis import strategies as st
 
-from checks.properties import at, require, require_close
+from checks import nested
+from checks.properties import require, require_close
 from checks.strategies import gradient_sequences, parameter_sets
 
 LR = 0.1
@@ -29,10 +30,6 @@ def require_close_params(actual, expected, what, tolerance):
             f"{what} should have the names {sorted(expected)}, got {names}")
     for name in expected:
         require_close(actual[name], expected[name], f"{what}['{name}']", tolerance)
-
-
-def shape_of(p):
-    return (len(p), len(p[0])) if isinstance(p[0], list) else (len(p),)
 
 
 def copied(value):
@@ -71,14 +68,14 @@ def step_edits_params_in_place_and_nothing_else(subject):
     def holds(pair):
         params, grads = pair
         lists = {name: (p, [row for row in p if isinstance(row, list)]) for name, p in params.items()}
-        shapes_before, grads_before = {n: shape_of(p) for n, p in params.items()}, copied(grads)
+        shapes_before, grads_before = {n: nested.shape(p) for n, p in params.items()}, copied(grads)
         subject.make()(LR).step(params, grads)
         require(set(params) == set(lists), f"step changed the keys of params: {sorted(lists)} -> {sorted(params)}")
         for name, (p, rows) in lists.items():
             require(params[name] is p and all(a is b for a, b in zip(params[name], rows)),
                     f"step replaced params['{name}'] (or one of its rows) by a new list; edit the entries in place, "
                     "so that the layer that owns the list sees the new values")
-            require(shape_of(params[name]) == shapes_before[name],
+            require(nested.shape(params[name]) == shapes_before[name],
                     f"step changed the shape of params['{name}'] from {shapes_before[name]}")
         require_close_params(grads, grads_before, "step changed grads; it should only read them: grads", 0.0)
 
@@ -107,8 +104,8 @@ def the_first_step_moves_every_coordinate_against_its_gradient(subject):
         (move,) = moves(subject.make()(LR), params, [grads])
         for name in grads:
             for index, g in flat(grads[name]):
-                m = at(move[name], index)
-                require(m * g < 0.0, f"params['{name}']{where(index)} moved by {m!r} for a gradient of {g!r}: "
+                m = nested.read(move[name], index)
+                require(m * g < 0.0, f"params['{name}']{nested.where(index)} moved by {m!r} for a gradient of {g!r}: "
                                      "a step must go against the gradient (is a sign flipped?)")
 
     holds()
@@ -121,10 +118,6 @@ def flat(value, index=()):
             yield from flat(v, index + (i,))
     else:
         yield index, value
-
-
-def where(index):
-    return "".join(f"[{i}]" for i in index)
 
 
 def each_parameter_moves_as_if_it_had_its_own_optimizer(subject):

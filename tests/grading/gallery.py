@@ -13,7 +13,7 @@ A class overrides only what is wrong in the reference class it subclasses;
 the mixins below carry a bug shared by several components. It is one module,
 as tests/planted.py is, because a submission file (tests/grading/sources.py)
 holds a whole module. The reference modules such a file carries
-(checks/grading/samples.REFERENCE_MODULES) have no Momentum or Adam, so
+(checks/grading/samples.sample_modules()) have no Momentum or Adam, so
 MomentumLoops and AdamLoops are written out and the other optimizers of
 those components subclass them.
 """

@@ -10,9 +10,9 @@ import random
 
 import pytest
 
+from checks import nested
 from checks.components import COMPONENTS, LOSS, OPTIMIZER, gradient_points
 from checks.descent import descent_reports
-from checks.finite_differences import deep_copy
 from checks.grading.checklist import CONVENTIONS, RULES
 from checks.grading.context import examples
 from checks.properties import mismatch, run, suite
@@ -60,7 +60,7 @@ def reference_twin(obj, cls, make=None):
     """The reference built as obj was (by make, if given), with obj's parameters copied in."""
     twin = make(component_of(cls).reference) if make else build(cls, component_of(cls).reference)
     for name, value in getattr(obj, "params", {}).items():
-        twin.params[name] = deep_copy(value)
+        twin.params[name] = nested.copy(value)
     return twin
 
 
@@ -71,7 +71,7 @@ def upstream(y, seed=0):
 
 def forward_of(obj, cls, point):
     """forward at a point, on copies of its lists: y for a layer, L for a loss."""
-    return obj.forward(*deep_copy(list(point))) if component_of(cls).kind == LOSS else obj.forward(deep_copy(point))
+    return obj.forward(*nested.copy(list(point))) if component_of(cls).kind == LOSS else obj.forward(nested.copy(point))
 
 
 def backward_of(obj, cls, y):
@@ -79,7 +79,7 @@ def backward_of(obj, cls, y):
     if component_of(cls).kind == LOSS:
         return [obj.backward(), []]
     dx = obj.backward(upstream(y))
-    return [dx, [deep_copy(obj.grads[name]) for name in sorted(obj.params)]]
+    return [dx, [nested.copy(obj.grads[name]) for name in sorted(obj.params)]]
 
 
 def agrees(actual, expected):
@@ -157,9 +157,9 @@ def test_identity_entries_pass_x_and_dy_through(cls):
     """forward(x) = x and backward(dy) = dy."""
     for point in gradient_points(component_of(cls)):
         obj = build(cls)
-        assert obj.forward(deep_copy(point)) == point
+        assert obj.forward(nested.copy(point)) == point
         dy = upstream(point)
-        assert obj.backward(deep_copy(dy)) == dy
+        assert obj.backward(nested.copy(dy)) == dy
 
 
 @of_kind("constant")
