@@ -30,6 +30,7 @@ of layers (checks/grading/samples.py) with exactly these params.
 from checks.finite_differences import deep_copy
 from checks.grading import wire
 from checks.grading.process import Raised
+from checks.grading.runner import duplicate
 
 _ERRORS = {}
 
@@ -178,7 +179,7 @@ class RemoteObject:
 
     def _sync(self):
         """Remember what the child now holds: each params entry's list and a copy of its values."""
-        self._synced = {name: (value, deep_copy(value)) for name, value in (self._params or {}).items()}
+        self._synced = {name: (value, duplicate(value)) for name, value in (self._params or {}).items()}
 
     def _call(self, method, args):
         payload = self._payload()
