@@ -190,7 +190,7 @@ def unpack(value, depth=0):
     if type(value) is dict:
         return {k: unpack(v, depth + 1) for k, v in value.items()}
     if type(value) is list:
-        return [unpack(v, depth + 1) for v in value]
+        return value if set(map(type, value)) <= NUMBERS else [unpack(v, depth + 1) for v in value]
     return value
 
 
