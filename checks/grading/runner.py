@@ -12,10 +12,11 @@ Requests arrive on one pipe and answers leave on another, one JSON object per
 line: {"id", "op", ...} -> {"id", "ok": true, "value": ...} or {"id", "ok":
 false, "error": {"type", "message", ...}}, with "refusals". Every value sent
 is converted to plain lists, ints and floats first (a float subclass is sent
-as its float value, whatever its methods claim; a tuple is refused). The
-runner keeps its own copy of the builtins and binds the JSON encoder and
-os.write before the submission runs, so patching those does not reach the
-answers. The child computes no verdict: the grader compares the numbers it
+as its float value, whatever its methods claim; a tuple is refused), and
+float vectors and matrices cross both ways packed as their doubles' bytes
+(pack, unpack). The runner keeps its own copy of the builtins and binds the
+JSON encoder, the C functions the packing uses and os.write before the
+submission runs, so patching those does not reach the answers. The child computes no verdict: the grader compares the numbers it
 gets back.
 
 A graded network (Sequential) is built from layers the grader describes,
