@@ -15,11 +15,12 @@ from base64 import b64encode
 import pytest
 
 from checks.grading import wire
+from checks.grading.grade import grade
 from checks.grading.limits import Limits
 from checks.grading.places import places
 from checks.grading.process import Child
 from checks.grading.remote import Remote, RemoteLayer
-from checks.grading.runner import PACK_MIN, PACKED, pack, unpack
+from checks.grading.runner import PACK_MIN, PACKED, pack, parse, unpack
 from checks.grading.samples import write
 
 MATRIX = [[(-1.0) ** i * (i + 0.5) / 3.0 + j * 1e-300 for j in range(5)] for i in range(7)]  # (7, 5)
@@ -67,7 +68,6 @@ def test_anything_but_a_long_enough_vector_or_matrix_of_floats_stays_json(value)
 def test_a_request_packs_the_graders_numbers_and_the_child_reads_them_back():
     line = wire.request(3, "call", {"method": "forward", "args": [MATRIX], "labels": list(range(PACK_MIN))})
     assert len(line) < len(json.dumps(MATRIX))
-    from checks.grading.runner import parse
     request = parse(line.decode())
     assert request["args"] == [MATRIX] and request["labels"] == list(range(PACK_MIN))
 
@@ -162,3 +162,23 @@ def test_a_real_child_returns_large_matrices_exactly_and_its_nan_is_named(tmp_pa
         assert layer.backward(dy) == [[v * 2.0 for v in row] for row in dy]
         with pytest.raises(wire.InvalidValue, match=r"the result of forward\[40\]\[3\] is nan"):
             layer.forward(dy)
+
+
+FORGED = '''
+import json, os, sys
+_config = json.loads(sys.argv[1])
+_packed = "\\u0000f8:1000000000,1000000000:" + "A" * 16
+_forged = {"id": 1, "ok": True, "value": {"classes": [_packed], "defined": []}, "refusals": []}
+os.write(_config["response_fd"], (json.dumps(_forged) + "\\n").encode())
+
+
+class ReLU:
+    pass
+'''
+
+
+def test_a_forged_packed_answer_claiming_a_huge_shape_ends_the_child_as_crashed(tmp_path):
+    report = grade(write(str(tmp_path), "relu.py", FORGED), "relu")
+    assert report.status == "crashed" and report.score == 0
+    assert "an answer's value is broken: a packed list of shape (1000000000,1000000000) holds 12 bytes" \
+        in report.message
