@@ -16,8 +16,8 @@ as its float value, whatever its methods claim; a tuple is refused), and
 float vectors and matrices cross both ways packed as their doubles' bytes
 (pack, unpack). The runner keeps its own copy of the builtins and binds the
 JSON encoder, the C functions the packing uses and os.write before the
-submission runs, so patching those does not reach the answers. The child computes no verdict: the grader compares the numbers it
-gets back.
+submission runs, so patching those does not reach the answers. The child
+computes no verdict: the grader compares the numbers it gets back.
 
 A graded network (Sequential) is built from layers the grader describes,
 {"layer", "args", "params"}: they come from the grader's library of layers,

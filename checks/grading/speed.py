@@ -134,8 +134,9 @@ def main(argv=None, out=print):
             singles(component, folder, args.repeat, out)
             seconds, code = course(component, folder, args.count, args.jobs)
             target = PER_SUBMISSION * args.count
+            verdict = "met" if seconds < target else "NOT met"
             out(f"{component}: {args.count} submissions {seconds:.0f} s (grade-all exit {code}), so 300 in about "
-                f"{seconds * 300 / args.count:.0f} s; target under {target:g} s: {'met' if seconds < target else 'NOT met'}")
+                f"{seconds * 300 / args.count:.0f} s; target under {target:g} s: {verdict}")
     return 0
 
 
