@@ -36,6 +36,7 @@ of layers (checks/grading/samples.py) with exactly these params.
 from checks import nested
 from checks.grading import wire
 from checks.grading.process import Raised
+from checks.grading.runner import duplicate
 
 _ERRORS = {}
 
@@ -184,7 +185,7 @@ class RemoteObject:
 
     def _sync(self):
         """Remember what the child now holds: each params entry's list and a copy of its values."""
-        self._synced = {name: (value, nested.copy(value)) for name, value in (self._params or {}).items()}
+        self._synced = {name: (value, duplicate(value)) for name, value in (self._params or {}).items()}
 
     def _call(self, method, args):
         payload = self._payload()

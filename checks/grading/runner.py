@@ -12,11 +12,12 @@ Requests arrive on one pipe and answers leave on another, one JSON object per
 line: {"id", "op", ...} -> {"id", "ok": true, "value": ...} or {"id", "ok":
 false, "error": {"type", "message", ...}}, with "refusals". Every value sent
 is converted to plain lists, ints and floats first (a float subclass is sent
-as its float value, whatever its methods claim; a tuple is refused). The
-runner keeps its own copy of the builtins and binds the JSON encoder and
-os.write before the submission runs, so patching those does not reach the
-answers. The child computes no verdict: the grader compares the numbers it
-gets back.
+as its float value, whatever its methods claim; a tuple is refused), and
+float vectors and matrices cross both ways packed as their doubles' bytes
+(pack, unpack). The runner keeps its own copy of the builtins and binds the
+JSON encoder, the C functions the packing uses and os.write before the
+submission runs, so patching those does not reach the answers. The child
+computes no verdict: the grader compares the numbers it gets back.
 
 A graded network (Sequential) is built from layers the grader describes,
 {"layer", "args", "params"}: they come from the grader's library of layers,
@@ -29,6 +30,10 @@ import resource
 import sys
 import types
 from _json import encode_basestring_ascii, make_encoder
+from struct import pack as pack_doubles
+from binascii import a2b_base64, b2a_base64
+from re import compile as regex
+from itertools import chain as chained
 from json import loads
 from json.decoder import JSONDecoder
 from os import write
@@ -79,7 +84,7 @@ def is_plain(value, depth=0):
     kinds = set(map(type, value))
     if kinds <= NUMBERS:
         return True
-    if kinds == {list} and all(set(map(type, row)) <= NUMBERS for row in value):
+    if kinds == {list} and set(map(type, chained.from_iterable(value))) <= NUMBERS:
         return True  # a matrix
     return depth < MAX_DEPTH and all(type(v) in NUMBERS or (type(v) is list and is_plain(v, depth + 1))
                                      for v in value)
@@ -107,6 +112,8 @@ def duplicate(value):
     """A copy of nested lists (the leaves are shared: numbers do not change)."""
     if type(value) is not list:
         return value
+    if set(map(type, value)) == {list} and list not in set(map(type, chained.from_iterable(value))):
+        return list(map(list.copy, value))  # a matrix, copied row by row at C speed
     return [v[:] if type(v) is list and list not in set(map(type, v)) else duplicate(v) for v in value]
 
 
@@ -136,16 +143,72 @@ SCAN = JSONDecoder().scan_once  # the C encoder and scanner, bound now: patching
 
 
 def text(value):
-    """value as one line of JSON (NaN and infinity as JSON's tokens; the grader refuses them)."""
-    return "".join(ENCODE(value, 0))
+    """value as one line of JSON, its float vectors and matrices packed (NaN and infinity as JSON's tokens, or
+    inside packed lists: the grader refuses them)."""
+    return "".join(ENCODE(pack(value), 0))
 
 
 def parse(line):
-    """One request line -> its object; ValueError when it is not a JSON object."""
+    """One request line -> its object, packed lists unpacked; ValueError when it is not a JSON object."""
     found, end = SCAN(line.strip(), 0)
     if type(found) is not dict:
         raise ValueError("not an object")
-    return found
+    return unpack(found)
+
+
+PACKED = "\x00f8:"  # a packed list: PACKED + its shape "N" or "N,M" + ":" + base64 of its doubles
+PACK_MIN = 16  # numbers in a list before it is packed; shorter ones stay JSON numbers
+SHAPE_TEXT = 40  # characters of a packed list's shape that are read
+BASE64 = regex("[A-Za-z0-9+/]*={0,2}").fullmatch  # C code, bound now: patching re later does not reach it
+
+
+def pack(value, depth=0):
+    """value with every vector (N) or matrix (N, M) of at least PACK_MIN exact floats replaced by its packed
+    string: the doubles' own bytes in base64, exact, and far cheaper to write and read than decimal text. Both
+    ends run on one machine, so the native byte order is shared. Ints, mixed rows and anything else stay JSON."""
+    if type(value) is dict:
+        return {k: pack(v, depth + 1) for k, v in value.items()} if depth < 2 * MAX_DEPTH else value
+    if type(value) is not list or not value:
+        return value
+    flat = value
+    if type(value[0]) is list:
+        if set(map(type, value)) != {list} or len(set(map(len, value))) != 1:
+            return [pack(v, depth + 1) for v in value] if depth < 2 * MAX_DEPTH else value
+        flat = list(chained.from_iterable(value))
+    if len(flat) < PACK_MIN or set(map(type, flat)) != {float}:
+        return value if flat is value or depth >= 2 * MAX_DEPTH else [pack(v, depth + 1) for v in value]
+    shape = f"{len(value)}" if flat is value else f"{len(value)},{len(value[0])}"
+    return PACKED + shape + ":" + b2a_base64(pack_doubles(f"{len(flat)}d", *flat), newline=False).decode("ascii")
+
+
+def unpack(value, depth=0):
+    """value with every packed string turned back into its vector or matrix of floats; ValueError names what is
+    malformed. The grader reads the child's answers with it: a shape must match the bytes that follow it."""
+    if type(value) is str:
+        return unpacked(value) if value.startswith(PACKED) else value
+    if depth >= 2 * MAX_DEPTH:
+        return value
+    if type(value) is dict:
+        return {k: unpack(v, depth + 1) for k, v in value.items()}
+    if type(value) is list:
+        return value if set(map(type, value)) <= NUMBERS else [unpack(v, depth + 1) for v in value]
+    return value
+
+
+def unpacked(text):
+    """One packed string -> its list (N) or list of rows (N, M) of floats."""
+    shape, _, data = text[len(PACKED):].partition(":")
+    sizes = shape[:SHAPE_TEXT + 1].split(",")
+    if len(shape) > SHAPE_TEXT or len(sizes) > 2 or not all(s.isascii() and s.isdigit() for s in sizes):
+        raise ValueError("a packed list has a malformed shape")
+    rows, columns = int(sizes[0]), int(sizes[-1]) if len(sizes) == 2 else 1
+    if len(data) % 4 or not BASE64(data):
+        raise ValueError("a packed list is not base64")
+    data = a2b_base64(data)
+    if rows < 1 or columns < 1 or len(data) != 8 * rows * columns:
+        raise ValueError(f"a packed list of shape ({shape[:SHAPE_TEXT]}) holds {len(data)} bytes, not 8 per number")
+    flat = memoryview(data).cast("d").tolist()
+    return flat if len(sizes) == 1 else [flat[i:i + columns] for i in range(0, len(flat), columns)]
 
 
 def describe(error):
@@ -382,10 +445,21 @@ def aliases(result, args):
             return {"whole": k}
     if not isinstance(result, list):
         return None
-    rows = {id(row): (k, j) for k, a in enumerate(args) if isinstance(a, list) for j, row in enumerate(a)
+    inside = set(map(address, list.__iter__(result)))
+    if all(not isinstance(a, list) or inside.isdisjoint(map(address, list.__iter__(a))) for a in args):
+        return None
+    rows = {address(row): (row, k, j) for k, a in enumerate(args) if isinstance(a, list) for j, row in enumerate(a)
             if isinstance(row, list)}
-    shared = {str(i): list(rows[id(r)]) for i, r in enumerate(list.__iter__(result)) if id(r) in rows}
+    shared = {}
+    for i, r in enumerate(list.__iter__(result)):
+        row, k, j = rows.get(address(r), (None, 0, 0))
+        if row is r:
+            shared[str(i)] = [k, j]
     return {"rows": shared} if shared else None
+
+
+address = object.__hash__  # an object's identity, as id() gives it but with no audit event (the guard sees every id())
+
 
 
 def attribute(request):

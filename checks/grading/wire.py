@@ -6,10 +6,18 @@ An answer is one JSON object per line: {"id", "ok": true, "value"} or {"id",
 ProtocolError: the child is no longer trusted to answer. Values are checked
 entry by entry: only ints and floats in nested lists; NaN, infinity, strings,
 objects and bools make an InvalidValue that names the entry.
+
+Vectors and matrices of floats cross both ways packed (runner.pack): the
+doubles' bytes in base64 rather than decimal text. The grader unpacks an
+answer's value before it reads it, and a packed list whose shape does not
+match its bytes is a ProtocolError like any other broken frame.
 """
 import json
 import math
 import re
+from itertools import chain
+
+from checks.grading.runner import pack, unpack
 
 MAX_DEPTH = 8
 KEYS = {"id", "ok", "value", "error", "refusals"}
@@ -25,7 +33,8 @@ class InvalidValue(Exception):
 
 def request(ident, op, fields):
     """One request line (bytes). The grader's own numbers may be non-finite (a diverging baseline): JSON's NaN tokens."""
-    return (json.dumps({"id": ident, "op": op, **fields}, allow_nan=True, separators=(",", ":")) + "\n").encode()
+    message = pack({"id": ident, "op": op, **fields})
+    return (json.dumps(message, allow_nan=True, separators=(",", ":")) + "\n").encode()
 
 
 ANSI = re.compile(r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[ -~]?")
@@ -82,6 +91,10 @@ def reply(line, ident):
     if answer["ok"]:
         if "value" not in answer:
             raise ProtocolError("an answer has no \"value\"")
+        try:
+            answer["value"] = unpack(answer["value"])
+        except ValueError as e:
+            raise ProtocolError(f"an answer's value is broken: {e}") from None
         return answer
     error = answer.get("error")
     if not isinstance(error, dict) or not all(isinstance(error.get(k), str) for k in ("type", "message")):
@@ -99,9 +112,11 @@ def fast(value, finite):
     try:
         if type(value) is not list:
             return False
-        rows = value if value and type(value[0]) is list else [value]
-        return all(type(r) is list and set(map(type, r)) <= NUMBERS and (not finite or all(map(math.isfinite, r)))
-                   for r in rows)
+        if value and type(value[0]) is list:
+            if set(map(type, value)) != {list}:
+                return False
+            value = list(chain.from_iterable(value))
+        return set(map(type, value)) <= NUMBERS and (not finite or all(map(math.isfinite, value)))
     except OverflowError:  # an int too large for a float: the slow path says where
         return False
 
