@@ -151,9 +151,11 @@ class Stepping:
     def __init__(self, model, optimizer, lr_at=None, regularizer=None):
         self.model, self.optimizer, self.lr_at, self.regularizer = model, optimizer, lr_at, regularizer
         self.params, self.grads, self.rows_seen, self.rows = {}, {}, 0, 0
+        self.training = True
 
     def forward(self, x):
         self.rows = len(x)
+        self.model.training = self.training
         return self.model.forward(x)
 
     def backward(self, dy):
@@ -201,6 +203,36 @@ COMPONENTS.update({c.name: c for c in [
     Component("weight_decay", "WeightDecay", REGULARIZER, lambda impl: impl, regularizer_point,
               s.positive_scalars(), s.positive_scalars(), REGRESSION,
               lambda impl: stepping(reference.SGD(0.1), regularizer=impl(1e-3))),
+]})
+
+
+def normalization(implementation, n_features=3, seed=0):
+    """A BatchNorm or LayerNorm with seeded gamma != 1 and beta != 0: with gamma = 1 a missing gamma factor hides."""
+    layer = implementation(n_features)
+    rng = random.Random(f"gamma and beta/{seed}")
+    layer.params["gamma"] = [rng.uniform(0.5, 2.0) for _ in range(n_features)]
+    layer.params["beta"] = [rng.uniform(-1.0, 1.0) for _ in range(n_features)]
+    return layer
+
+
+def with_layer_after_dense(layer):
+    """(the 5-8-1 network with layer after its first Dense: Dense(5, 8), layer, ReLU, Dense(8, 1); MSE)."""
+    return reference.Sequential([dense_like(reference.Dense, 5, 8, 0), layer, reference.ReLU(),
+                                 dense_like(reference.Dense, 8, 1, 1)]), reference.MSE()
+
+
+def normalization_entry(name, class_name, min_rows):
+    """A BatchNorm or LayerNorm entry: 3 features, gamma and beta seeded away from 1 and 0."""
+    return Component(name, class_name, LAYER, normalization, lambda rng: gaussian(rng, 4, 3),
+                     s.batches(3, min_rows=min_rows), s.batches(3, s.values(-s.EXTREME, s.EXTREME), min_rows),
+                     REGRESSION, lambda impl: with_layer_after_dense(impl(8)))
+
+
+COMPONENTS.update({c.name: c for c in [
+    layer("dropout", "Dropout", lambda impl: impl(0.3, 0), elementwise=False,
+          model=lambda impl: with_layer_after_dense(impl(0.1, 0))),
+    normalization_entry("batch_norm", "BatchNorm", 2),  # N >= 2 in training mode
+    normalization_entry("layer_norm", "LayerNorm", 1),
 ]})
 
 

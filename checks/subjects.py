@@ -40,6 +40,7 @@ class Counted:
 
     def __init__(self, obj, calls):
         self.obj, self.calls = obj, calls
+        self.draw = None  # the state of obj.rng at the first forward, restored before every forward after it
 
     @property
     def params(self):
@@ -50,7 +51,12 @@ class Counted:
         return self.obj.grads
 
     def forward(self, *args):
+        """obj.forward, its random draw held fixed (specs/protocol.md, "Randomness"): f is then one function."""
         self.calls["forward"] += 1
+        rng = getattr(self.obj, "rng", None)
+        if rng is not None:
+            self.draw = self.draw or rng.getstate()
+            rng.setstate(self.draw)
         return self.obj.forward(*args)
 
     def backward(self, *args):

@@ -1,0 +1,147 @@
+"""Invariants of BatchNorm (specs/batch_norm.md), in both modes, on top of every layer's rules.
+
+The layers come from subject.make(): 3 features, gamma and beta seeded away from 1 and 0 (a missing gamma
+factor hides behind gamma = 1). The expected numbers are computed here from the spec's formulas.
+"""
+import math
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from checks.properties import require, require_close
+from checks.properties.layers import EVERY_LAYER, WITH_PARAMS, upstream
+from checks.strategies import batches, matrices, scalars
+
+EPS, MOMENTUM = 1e-5, 0.1  # the defaults the checks build with
+
+
+def columns_of(x):
+    return [list(c) for c in zip(*x)]
+
+
+def mean(v):
+    return math.fsum(v) / len(v)
+
+
+def variance(v):
+    """The biased variance mean((v - mean(v))^2)."""
+    m = mean(v)
+    return math.fsum((a - m) ** 2 for a in v) / len(v)
+
+
+def training_columns_have_mean_beta_and_variance_gamma_squared(subject):
+    """In training, each output column j has mean beta_j and variance gamma_j^2 var_j / (var_j + eps)."""
+
+    @given(subject.inputs)
+    def holds(x):
+        layer = subject.make()
+        gamma, beta = layer.params["gamma"], layer.params["beta"]
+        for j, (c, y) in enumerate(zip(columns_of(x), columns_of(layer.forward(x)))):
+            require(abs(mean(y) - beta[j]) <= 1e-9 * (1 + abs(beta[j]) + abs(gamma[j])),
+                    f"output column {j} has mean {mean(y)!r}; in training it must be beta[{j}] = {beta[j]!r} "
+                    "(normalize with the batch mean)")
+            want = gamma[j] ** 2 * variance(c) / (variance(c) + EPS)
+            require(abs(variance(y) - want) <= 1e-9 * (1 + want), f"output column {j} has variance {variance(y)!r}; "
+                    f"in training it must be gamma^2 var / (var + eps) = {want!r} (the biased batch variance, "
+                    "gamma applied once)")
+
+    holds()
+
+
+def running_statistics_follow_the_momentum_rule(subject):
+    """Each training forward sets running = (1 - momentum) running + momentum batch, from running_mean = 0 and
+    running_var = 1, with the unbiased batch variance (var * N / (N - 1)) for running_var."""
+
+    @given(st.lists(subject.inputs, min_size=1, max_size=3))
+    def holds(xs):
+        layer = subject.make()
+        mu, var = [0.0] * 3, [1.0] * 3
+        for x in xs:
+            layer.forward(x)
+            n = len(x)
+            mu = [(1 - MOMENTUM) * r + MOMENTUM * mean(c) for r, c in zip(mu, columns_of(x))]
+            var = [(1 - MOMENTUM) * r + MOMENTUM * variance(c) * n / (n - 1) for r, c in zip(var, columns_of(x))]
+        require_close(layer.running_mean, mu, f"after {len(xs)} training forward(s), running_mean", 1e-9)
+        require_close(layer.running_var, var, f"after {len(xs)} training forward(s), running_var (the unbiased "
+                                              "batch variance enters it)", 1e-9)
+
+    holds()
+
+
+def evaluation_uses_the_running_statistics(subject):
+    """In evaluation, y = gamma (x - running_mean) / sqrt(running_var + eps) + beta, row by row; the running
+    statistics stay as they are, and a row alone gives the same output as in the batch."""
+
+    @given(subject.inputs, subject.inputs)
+    def holds(x_train, x):
+        layer = subject.make()
+        layer.forward(x_train)
+        mu, var = list(layer.running_mean), list(layer.running_var)
+        gamma, beta = layer.params["gamma"], layer.params["beta"]
+        want = [[g * (v - m) / math.sqrt(s + EPS) + b for v, m, s, g, b in zip(row, mu, var, gamma, beta)]
+                for row in x]
+        layer.training = False
+        require_close(layer.forward(x), want, "in evaluation BatchNorm must normalize with running_mean and "
+                                              "running_var, not the batch's statistics; y", 1e-9)
+        require_close([layer.running_mean, layer.running_var], [mu, var],
+                      "a forward in evaluation must leave [running_mean, running_var] unchanged; they became", 0.0)
+        require_close(layer.forward(x[:1]), want[:1], "in evaluation a row alone must give its output in the batch; "
+                                                      "y", 1e-9)
+
+    holds()
+
+
+def evaluation_backward_is_gamma_over_the_running_deviation(subject):
+    """In evaluation, dx = dy gamma / sqrt(running_var + eps): y is an affine map of each column."""
+
+    @given(subject.inputs, subject.inputs, st.data())
+    def holds(x_train, x, data):
+        layer = subject.make()
+        layer.forward(x_train)
+        layer.training = False
+        dy = upstream(data.draw, layer.forward(x))
+        want = [[g * c / math.sqrt(s + EPS) for g, c, s in zip(row, layer.params["gamma"], layer.running_var)]
+                for row in dy]
+        require_close(layer.backward(dy), want, "in evaluation the statistics are constants, so dx = dy gamma / "
+                                                "sqrt(running_var + eps); dx", 1e-9)
+
+    holds()
+
+
+def training_dx_sums_to_zero_in_every_column(subject):
+    """In training, sum_n dx_nj = 0 for every column j and every dy: the path through the batch mean takes out
+    what moves the whole column."""
+
+    @given(subject.inputs, st.data())
+    def holds(x, data):
+        layer = subject.make()
+        y = layer.forward(x)
+        dx = layer.backward(upstream(data.draw, y))
+        for j, d in enumerate(columns_of(dx)):
+            size = 1e-9 * (1 + max(abs(v) for v in d)) * len(d)
+            require(abs(math.fsum(d)) <= size, f"column {j} of dx sums to {math.fsum(d)!r}, not 0: the path through "
+                                                "the batch mean is missing")
+
+    holds()
+
+
+def shifting_a_column_leaves_the_training_output_unchanged(subject):
+    """In training, adding a constant c_j to column j of x changes neither y nor dx."""
+
+    @given(subject.inputs, st.lists(scalars(-5.0, 5.0), min_size=3, max_size=3), st.data())
+    def holds(x, shift, data):
+        layer = subject.make()
+        y = layer.forward(x)
+        dy = data.draw(matrices(len(y), 3))
+        dx = layer.backward(dy)
+        moved = [[v + c for v, c in zip(row, shift)] for row in x]
+        require_close(layer.forward(moved), y, "after shifting each column by a constant, y", 1e-6)
+        require_close(layer.backward(dy), dx, "after shifting each column by a constant, dx", 1e-6)
+
+    holds()
+
+
+PROPERTIES = [*EVERY_LAYER, *WITH_PARAMS, training_columns_have_mean_beta_and_variance_gamma_squared,
+              running_statistics_follow_the_momentum_rule, evaluation_uses_the_running_statistics,
+              evaluation_backward_is_gamma_over_the_running_deviation, training_dx_sums_to_zero_in_every_column,
+              shifting_a_column_leaves_the_training_output_unchanged]
