@@ -61,9 +61,10 @@ def running_statistics_follow_the_momentum_rule(subject):
             n = len(x)
             mu = [(1 - MOMENTUM) * r + MOMENTUM * mean(c) for r, c in zip(mu, columns_of(x))]
             var = [(1 - MOMENTUM) * r + MOMENTUM * variance(c) * n / (n - 1) for r, c in zip(var, columns_of(x))]
-        require_close(layer.running_mean, mu, f"after {len(xs)} training forward(s), running_mean", 1e-9)
-        require_close(layer.running_var, var, f"after {len(xs)} training forward(s), running_var (the unbiased "
-                                              "batch variance enters it)", 1e-9)
+        rule = "running = (1 - momentum) running + momentum batch"
+        require_close(layer.running_mean, mu, f"after {len(xs)} training forward(s) ({rule}), running_mean", 1e-9)
+        require_close(layer.running_var, var, f"after {len(xs)} training forward(s) ({rule}, with the unbiased batch "
+                                              "variance var N / (N - 1)), running_var", 1e-9)
 
     holds()
 
@@ -82,9 +83,11 @@ def evaluation_uses_the_running_statistics(subject):
                 for row in x]
         layer.training = False
         require_close(layer.forward(x), want, "in evaluation BatchNorm must normalize with running_mean and "
-                                              "running_var, not the batch's statistics; y", 1e-9)
+                                              "running_var, not the batch's statistics (are batch statistics still "
+                                              "applied in evaluation?); y", 1e-9)
         require_close([layer.running_mean, layer.running_var], [mu, var],
-                      "a forward in evaluation must leave [running_mean, running_var] unchanged; they became", 0.0)
+                      "a forward in evaluation must leave [running_mean, running_var] unchanged (are batch statistics "
+                      "still applied in evaluation?); they became", 0.0)
         require_close(layer.forward(x[:1]), want[:1], "in evaluation a row alone must give its output in the batch; "
                                                       "y", 1e-9)
 
