@@ -1,6 +1,6 @@
 """Invariants of LayerNorm (specs/layer_norm.md), on top of every layer's rules.
 
-The layers come from subject.make(): 3 features, gamma and beta seeded away from 1 and 0 (a missing gamma
+The layers come from subject.make(): D features as its inputs have, gamma and beta seeded away from 1 and 0 (a missing gamma
 factor hides behind gamma = 1).
 """
 import math
@@ -13,13 +13,13 @@ from checks.properties.batch_norm import EPS, mean, variance
 from checks.properties.layers import EVERY_LAYER, WITH_PARAMS, upstream
 from checks.strategies import matrices, scalars, sizes, values
 
-SPREAD = [0.0, 3.0, -3.0]  # added to entries in [-1, 1], it gives every row a variance above 1
+SPREAD = [0.0, 3.0, -3.0, 6.0, -6.0, 9.0, -9.0]  # added to entries in [-1, 1], a row of D >= 2 gets a variance above 1
 
 
 @st.composite
-def spread_batches(draw):
-    """x (N, 3) whose rows have a variance above 1, where eps moves the output by less than 1e-5."""
-    x = draw(matrices(draw(sizes()), 3, values(-1.0, 1.0)))
+def spread_batches(draw, d):
+    """x (N, D) whose rows have a variance above 1 (for D >= 2), where eps moves the output by less than 1e-5."""
+    x = draw(matrices(draw(sizes()), d, values(-1.0, 1.0)))
     return [[v + s for v, s in zip(row, SPREAD)] for row in x]
 
 
@@ -49,7 +49,7 @@ def rows_are_normalized(subject):
 def shifting_or_scaling_a_row_leaves_its_output_unchanged(subject):
     """Adding a constant to a row of x, or multiplying it by a positive number, leaves y unchanged (up to eps)."""
 
-    @given(spread_batches(), scalars(-5.0, 5.0), scalars(1.0, 3.0))
+    @given(spread_batches(len(subject.make().params["gamma"])), scalars(-5.0, 5.0), scalars(1.0, 3.0))
     def holds(x, shift, scale):
         layer = subject.make()
         y = layer.forward(x)
