@@ -15,5 +15,8 @@ specs/grading.md describes the rubric, the isolation and the limits.
 """
 
 GRADABLE = ("neuron", "dense", "identity", "sigmoid", "tanh", "relu", "leaky_relu", "softmax", "sequential", "mse",
-            "binary_cross_entropy", "softmax_cross_entropy", "sgd", "momentum", "adam")  # the components a submission may implement
+            "binary_cross_entropy", "softmax_cross_entropy", "sgd", "momentum", "adam",
+            "dropout", "batch_norm", "layer_norm")  # the components a submission may implement
+IN_PROCESS_ONLY = ("dropout", "batch_norm")  # graded with isolated=False: the child's proxy does not carry a layer's
+#                                            mode, generator and running statistics (specs/protocol.md, "Modes")
 NETWORKS = ("sequential",)  # components built from layers: the child builds those from the grader's library

@@ -47,6 +47,11 @@ class SpecLayer:
         self.params = {name: reference.params[name] for name in reference.params}  # the lists the reference reads
         self.grads, self.x = {}, None
 
+    @property
+    def rng(self):
+        """The reference's generator (a stochastic layer's), which the checker holds fixed; None for the others."""
+        return getattr(self.reference, "rng", None)
+
     def forward(self, x):
         self.x = deep_copy(x)
         return self.reference.forward(x)

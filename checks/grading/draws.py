@@ -13,7 +13,7 @@ import random
 
 import reference
 from checks import strategies as s
-from checks.components import OPTIMIZER, gaussian, with_kinks
+from checks.components import OPTIMIZER, gaussian, normalization, with_kinks
 
 FIXED_PROPERTIES = ("sequential",)  # suites that compare with the registry's own layers: they keep its build
 SIZES = range(2, 8)  # batch rows and widths are drawn from these
@@ -167,5 +167,14 @@ def softmax_cross_entropy(component, sizes):
             component.extreme, f"SoftmaxCrossEntropy() on z ({n}, {k})")
 
 
+def normalized(component, sizes):
+    """BatchNorm(D) or LayerNorm(D), gamma and beta seeded away from 1 and 0, on batches (N, D), N != D, N >= 2."""
+    d = sizes.width()
+    n = sizes.non_square(d)
+    return (lambda impl: normalization(impl, d), lambda r: gaussian(r, n, d), s.batches(d, min_rows=2),
+            s.batches(d, s.values(-s.EXTREME, s.EXTREME), 2), f"{component.class_name}({d}) on x ({n}, {d})")
+
+
 DRAWS = {"leaky_relu": leaky_relu, "dense": dense, "neuron": neuron, "sequential": sequential, "softmax": softmax,
-         "mse": mse, "binary_cross_entropy": binary_cross_entropy, "softmax_cross_entropy": softmax_cross_entropy}
+         "mse": mse, "binary_cross_entropy": binary_cross_entropy, "softmax_cross_entropy": softmax_cross_entropy,
+         "batch_norm": normalized, "layer_norm": normalized}

@@ -18,7 +18,7 @@ import random
 import time
 
 from checks.components import COMPONENTS
-from checks.grading import GRADABLE, NETWORKS, checklist, rubric as rubrics
+from checks.grading import GRADABLE, IN_PROCESS_ONLY, NETWORKS, checklist, rubric as rubrics
 from checks.grading.agreement import error_text
 from checks.grading.context import Context, Verdict
 from checks.grading.limits import Limits
@@ -129,6 +129,10 @@ def run(report, remote, file, rubric, limits, chosen=None):
     class_name, component, note = pick(classes, defined, report.component)
     if class_name is None:
         return stop(report, rubric, names, "missing-class", note)
+    if component in IN_PROCESS_ONLY and not isinstance(remote, Local):
+        raise NotGradable(f"{component} is graded in the grader's own process only (isolated=False, for trusted "
+                          "files): its checks set the layer's mode and hold its generator, which the isolated child "
+                          "does not pass on")
     report.component, names = component, checks_for(rubric, component)
     ctx = Context(COMPONENTS[component], remote.implementation(class_name, COMPONENTS[component].kind),
                             limits.examples, limits.epochs, chosen, report.seed)

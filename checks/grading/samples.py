@@ -16,7 +16,7 @@ import reference
 
 REFERENCE_MODULES = ("tensor", "parameters", "initializers", "sigmoid", "softmax", "neuron", "dense", "identity", "relu",
                      "leaky_relu", "tanh", "sequential", "mse", "binary_cross_entropy", "softmax_cross_entropy", "sgd",
-                     "momentum", "adam")
+                     "momentum", "adam", "dropout", "layer_norm", "batch_norm")
 LIBRARY_MODULES = ("tensor", "initializers", "dense", "identity", "relu", "leaky_relu", "sigmoid", "tanh")
 FOLDER = os.path.dirname(os.path.abspath(reference.__file__))
 

@@ -23,6 +23,21 @@ CONSTRUCTORS = {  # component -> (constructor arguments, body lines, or None: th
     "sgd": ("lr", ["self.lr = lr  # read at every step: a learning-rate schedule may change it between steps"]),
     "momentum": ("lr, beta=0.9", ["self.lr = lr  # read at every step: a learning-rate schedule may change it",
                                   "self.beta = beta", "self.velocity = {}  # name -> v, created at its first step"]),
+    "dropout": ("p=0.5, seed=0", ["self.p = p  # the probability of dropping an entry",
+                                  "self.rng = random.Random(seed)  # draw every mask from this generator, nothing else",
+                                  "self.training = True  # the mode; False in evaluation (specs/protocol.md, \"Modes\")",
+                                  "self.params = {}", "self.grads = {}"]),
+    "batch_norm": ("n_features, eps=1e-5, momentum=0.1", [
+        "self.eps, self.momentum = eps, momentum",
+        "self.training = True  # the mode; False in evaluation (specs/protocol.md, \"Modes\")",
+        'self.params = {"gamma": [1.0] * n_features, "beta": [0.0] * n_features}',
+        'self.grads = {"gamma": [0.0] * n_features, "beta": [0.0] * n_features}',
+        "self.running_mean = [0.0] * n_features  # moved towards each training batch's mean",
+        "self.running_var = [1.0] * n_features  # moved towards each training batch's unbiased variance"]),
+    "layer_norm": ("n_features, eps=1e-5", [
+        "self.eps = eps",
+        'self.params = {"gamma": [1.0] * n_features, "beta": [0.0] * n_features}',
+        'self.grads = {"gamma": [0.0] * n_features, "beta": [0.0] * n_features}']),
     "adam": ("lr, beta1=0.9, beta2=0.999, eps=1e-8",
              ["self.lr = lr  # read at every step: a learning-rate schedule may change it",
               "self.beta1, self.beta2, self.eps = beta1, beta2, eps",
@@ -172,7 +187,7 @@ def template(name, step=None):
     component = COMPONENTS[name]
     cls, kind = component.class_name, component.kind
     wanted = step.methods if step is not None and step.methods is not None else None
-    imports = ["import math", "import random", "", ""] if name in ("dense", "neuron") else ["import math", "", ""]
+    imports = ["import math", "import random", "", ""] if name in ("dense", "neuron", "dropout") else ["import math", "", ""]
     stubs = method_stubs(name, kind)
     body = [f"class {cls}:"] + class_docstring(name, sections(name), kind, wanted is None or "backward" in wanted)
     body += [""]
