@@ -1,8 +1,8 @@
 """Beats the mean baseline: a small model using the component learns something real.
 
 The model is trained by mini-batch gradient descent on the chronological
-training part of the bike data, then scored, in evaluation mode (specs/protocol.md, "Modes"), on the held-out later part with
-the checks' own metric (never the component's own loss): MSE against the
+training part of the bike data, then scored in evaluation mode (specs/protocol.md,
+"Modes") on the held-out later part with the checks' own metric (never the component's own loss): MSE against the
 training mean for regression, cross-entropy against the class prior for
 classification (label: demand above the training median).
 

@@ -62,8 +62,8 @@ def statistics_paths(block, subject):
             fitted.update({k: entries[k].numeric + r for k, r in zip(where, residual_of_affine_fit(d, v))})
         if all_fit([entries[k] for k in fitted], list(fitted.values())):
             return "statistics-paths", (
-                f"dx differs from the numeric gradient, in every {axis}, by a + b x: the terms through the {statistics} "
-                f"mean and variance are missing (dx = dxhat / s treats them as constants); add "
+                f"dx differs from the numeric gradient, in every {axis}, by a + b x: the terms through the "
+                f"{statistics} mean and variance are missing (dx = dxhat / s treats them as constants); add "
                 f"- mean(dxhat) - xhat * mean(dxhat * xhat) over each {axis}, in {count(block.entries)}; "
                 f"{reread(subject)}")
     return None

@@ -12,7 +12,8 @@ FAR = 1.0  # an input more than this many training ranges outside the training r
 def predict(model_path, csv_path, warn=None):
     """-> (header, rows, target, predictions): the CSV's rows as read, and one prediction per row.
 
-    The model predicts in evaluation mode. A prediction is a number in the target's units (regression) or a (class name, probability) pair.
+    The model predicts in evaluation mode. A prediction is a number in the target's units (regression) or a
+    (class name, probability) pair.
     warn, if given, receives one line per numeric column with values far outside the training range.
     """
     model, record = load_model(model_path)

@@ -64,8 +64,8 @@ APPLIES = {"forward": LAYERS_AND_LOSSES, "value": LAYERS_AND_LOSSES, "gradient":
            "training": (LAYER, LOSS, OPTIMIZER), "baseline": (LAYER, LOSS, OPTIMIZER)}
 AGREES = ("forward", "value", "gradient")  # what the checks below count on: agreement with the spec
 DEPENDS = {  # check -> the checks that must pass for it to count (those of them the rubric runs)
-    **{name: AGREES for name in RULES}, "evaluation": AGREES, "properties": AGREES, "convention": AGREES, "training": AGREES,
-    "baseline": AGREES}
+    **{name: AGREES for name in RULES}, "evaluation": AGREES, "properties": AGREES, "convention": AGREES,
+    "training": AGREES, "baseline": AGREES}
 NOT_COUNTED = {"forward": "forward does not match the spec", "value": "forward does not match the spec",
                "gradient": "the gradient does not match the spec"}
 
@@ -227,5 +227,6 @@ def beats_the_mean(ctx):
 
 
 CHECKS = {"forward": forward, "value": value, "gradient": gradient, "consistency": against_spec.consistency,
-          **{name: rule(name) for name in RULES}, "evaluation": evaluation, "properties": properties, "convention": convention,
+          **{name: rule(name) for name in RULES}, "evaluation": evaluation, "properties": properties,
+          "convention": convention,
           "training": training, "baseline": beats_the_mean}

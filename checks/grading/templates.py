@@ -25,7 +25,7 @@ CONSTRUCTORS = {  # component -> (constructor arguments, body lines, or None: th
                                   "self.beta = beta", "self.velocity = {}  # name -> v, created at its first step"]),
     "dropout": ("p=0.5, seed=0", ["self.p = p  # the probability of dropping an entry",
                                   "self.rng = random.Random(seed)  # draw every mask from this generator, nothing else",
-                                  "self.training = True  # the mode; False in evaluation (specs/protocol.md, \"Modes\")",
+                                  "self.training = True  # the mode: False in evaluation (specs/protocol.md)",
                                   "self.params = {}", "self.grads = {}"]),
     "batch_norm": ("n_features, eps=1e-5, momentum=0.1", [
         "self.eps, self.momentum = eps, momentum",
@@ -187,7 +187,8 @@ def template(name, step=None):
     component = COMPONENTS[name]
     cls, kind = component.class_name, component.kind
     wanted = step.methods if step is not None and step.methods is not None else None
-    imports = ["import math", "import random", "", ""] if name in ("dense", "neuron", "dropout") else ["import math", "", ""]
+    seeded = ("dense", "neuron", "dropout")  # the components that draw from random.Random(seed)
+    imports = ["import math", "import random", "", ""] if name in seeded else ["import math", "", ""]
     stubs = method_stubs(name, kind)
     body = [f"class {cls}:"] + class_docstring(name, sections(name), kind, wanted is None or "backward" in wanted)
     body += [""]

@@ -1,7 +1,7 @@
 """Invariants of BatchNorm (specs/batch_norm.md), in both modes, on top of every layer's rules.
 
-The layers come from subject.make(): D features as its inputs have, gamma and beta seeded away from 1 and 0 (a missing gamma
-factor hides behind gamma = 1). The expected numbers are computed here from the spec's formulas.
+The layers come from subject.make(): D features as its inputs have, gamma and beta seeded away from 1 and 0 (a
+missing gamma factor hides behind gamma = 1). The expected numbers are computed here from the spec's formulas.
 """
 import math
 
@@ -27,6 +27,14 @@ def variance(v):
     """The biased variance mean((v - mean(v))^2)."""
     m = mean(v)
     return math.fsum((a - m) ** 2 for a in v) / len(v)
+
+
+def require_sums_of_0(slices, what, statistics):
+    """Each slice (a column or a row of dx) sums to 0, to rounding: the path through the mean is there."""
+    for k, d in enumerate(slices):
+        size = 1e-9 * (1 + max(abs(v) for v in d)) * len(d)
+        require(abs(math.fsum(d)) <= size, f"{what} {k} of dx sums to {math.fsum(d)!r}, not 0: the path through "
+                                           f"the {statistics} mean is missing")
 
 
 def training_columns_have_mean_beta_and_variance_gamma_squared(subject):
@@ -119,11 +127,7 @@ def training_dx_sums_to_zero_in_every_column(subject):
     def holds(x, data):
         layer = subject.make()
         y = layer.forward(x)
-        dx = layer.backward(upstream(data.draw, y))
-        for j, d in enumerate(columns_of(dx)):
-            size = 1e-9 * (1 + max(abs(v) for v in d)) * len(d)
-            require(abs(math.fsum(d)) <= size, f"column {j} of dx sums to {math.fsum(d)!r}, not 0: the path through "
-                                                "the batch mean is missing")
+        require_sums_of_0(columns_of(layer.backward(upstream(data.draw, y))), "column", "batch")
 
     holds()
 

@@ -175,6 +175,7 @@ def nested(shape):
 
 SAME_POSITIONS = {"permuting_the_batch_permutes_the_output"}  # a held mask stays in place while the rows move
 
-PROPERTIES = [*(holding_the_draw(p) for p in EVERY_LAYER if p.__name__ not in SAME_POSITIONS), evaluation_is_the_identity, kept_entries_are_scaled_by_1_over_1_minus_p,
-              the_mask_follows_the_spec_draw, backward_uses_the_mask_of_forward, p_0_is_the_identity_in_training,
+PROPERTIES = [*(holding_the_draw(p) for p in EVERY_LAYER if p.__name__ not in SAME_POSITIONS),
+              evaluation_is_the_identity, kept_entries_are_scaled_by_1_over_1_minus_p, the_mask_follows_the_spec_draw,
+              backward_uses_the_mask_of_forward, p_0_is_the_identity_in_training,
               each_training_forward_draws_a_fresh_mask, works_on_inputs_of_any_rank]

@@ -1,15 +1,14 @@
 """Invariants of LayerNorm (specs/layer_norm.md), on top of every layer's rules.
 
-The layers come from subject.make(): D features as its inputs have, gamma and beta seeded away from 1 and 0 (a missing gamma
-factor hides behind gamma = 1).
+The layers come from subject.make(): D features as its inputs have, gamma and beta seeded away from 1 and 0 (a
+missing gamma factor hides behind gamma = 1).
 """
-import math
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from checks.properties import require, require_close
-from checks.properties.batch_norm import EPS, mean, variance
+from checks.properties.batch_norm import EPS, mean, require_sums_of_0, variance
 from checks.properties.layers import EVERY_LAYER, WITH_PARAMS, upstream
 from checks.strategies import matrices, scalars, sizes, values
 
@@ -69,11 +68,7 @@ def dx_sums_to_zero_in_every_row(subject):
     def holds(x, data):
         layer = subject.make()
         y = layer.forward(x)
-        dx = layer.backward(upstream(data.draw, y))
-        for i, d in enumerate(dx):
-            size = 1e-9 * (1 + max(abs(v) for v in d)) * len(d)
-            require(abs(math.fsum(d)) <= size, f"row {i} of dx sums to {math.fsum(d)!r}, not 0: the path through the "
-                                               "row's mean is missing")
+        require_sums_of_0(layer.backward(upstream(data.draw, y)), "row", "row's")
 
     holds()
 
