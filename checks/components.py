@@ -215,17 +215,20 @@ def normalization(implementation, n_features=3, seed=0):
     return layer
 
 
-def with_layer_after_dense(layer):
-    """(the 5-8-1 network with layer after its first Dense: Dense(5, 8), layer, ReLU, Dense(8, 1); MSE)."""
-    return reference.Sequential([dense_like(reference.Dense, 5, 8, 0), layer, reference.ReLU(),
-                                 dense_like(reference.Dense, 8, 1, 1)]), reference.MSE()
+def with_layer_after_dense(layer, hidden=6):
+    """(a 5-6-1 network with layer after its first Dense: Dense(5, 6), layer, ReLU, Dense(6, 1); MSE).
+
+    Six hidden units rather than the course's eight: the layer costs a pass of its own, and the model still
+    scores 59% to 69% of the mean's MSE (the margin asks for 85%)."""
+    return reference.Sequential([dense_like(reference.Dense, 5, hidden, 0), layer, reference.ReLU(),
+                                 dense_like(reference.Dense, hidden, 1, 1)]), reference.MSE()
 
 
 def normalization_entry(name, class_name, min_rows):
     """A BatchNorm or LayerNorm entry: 3 features, gamma and beta seeded away from 1 and 0."""
     return Component(name, class_name, LAYER, normalization, lambda rng: gaussian(rng, 4, 3),
                      s.batches(3, min_rows=min_rows), s.batches(3, s.values(-s.EXTREME, s.EXTREME), min_rows),
-                     REGRESSION, lambda impl: with_layer_after_dense(impl(8)))
+                     REGRESSION, lambda impl: with_layer_after_dense(impl(6)))
 
 
 COMPONENTS.update({c.name: c for c in [
