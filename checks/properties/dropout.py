@@ -15,7 +15,7 @@ from checks.properties import require, require_close
 from checks.properties.layers import EVERY_LAYER
 from checks.strategies import batches, matrices, sizes, values
 
-RATES = st.sampled_from([0.0, 0.2, 0.5, 0.8])  # p, the probability of dropping an entry
+RATES = st.sampled_from([0.0, 0.2, 0.5, 0.8])  # p, the probability of dropping an entry; 0 keeps every entry
 SEEDS = st.integers(min_value=0, max_value=2 ** 16)
 NONZERO = st.one_of(values(0.1, 10.0), values(-10.0, -0.1))  # entries whose ratio y / x shows the mask
 
@@ -118,19 +118,6 @@ def backward_uses_the_mask_of_forward(subject):
     holds()
 
 
-def p_0_is_the_identity_in_training(subject):
-    """Dropout(0) keeps every entry in training too: y = x and dx = dy."""
-
-    @given(batches(), SEEDS, st.data())
-    def holds(x, seed, data):
-        layer = subject.implementation(0.0, seed)
-        require_close(layer.forward(x), x, "Dropout(0) drops nothing and scales by 1 / (1 - 0) = 1; y", 0.0)
-        dy = data.draw(matrices(len(x), len(x[0])))
-        require_close(layer.backward(dy), dy, "Dropout(0) must pass dy through; dx", 0.0)
-
-    holds()
-
-
 def each_training_forward_draws_a_fresh_mask(subject):
     """Two training forwards on the same x draw two masks from the layer's rng (not one mask kept for ever), and
     the global random state plays no part."""
@@ -177,5 +164,5 @@ SAME_POSITIONS = {"permuting_the_batch_permutes_the_output"}  # a held mask stay
 
 PROPERTIES = [*(holding_the_draw(p) for p in EVERY_LAYER if p.__name__ not in SAME_POSITIONS),
               evaluation_is_the_identity, kept_entries_are_scaled_by_1_over_1_minus_p, the_mask_follows_the_spec_draw,
-              backward_uses_the_mask_of_forward, p_0_is_the_identity_in_training,
+              backward_uses_the_mask_of_forward,
               each_training_forward_draws_a_fresh_mask, works_on_inputs_of_any_rank]
