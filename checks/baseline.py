@@ -1,8 +1,8 @@
 """Beats the mean baseline: a small model using the component learns something real.
 
 The model is trained by mini-batch gradient descent on the chronological
-training part of the bike data, then scored on the held-out later part with
-the checks' own metric (never the component's own loss): MSE against the
+training part of the bike data, then scored in evaluation mode (specs/protocol.md,
+"Modes") on the held-out later part with the checks' own metric (never the component's own loss): MSE against the
 training mean for regression, cross-entropy against the class prior for
 classification (label: demand above the training median).
 
@@ -18,6 +18,7 @@ import random
 from dataclasses import dataclass
 
 from reference.bike_sharing import chronological_split, load
+from reference.sequential import evaluate
 
 
 from checks.kinds import BINARY, CLASSES, PROBABILITIES, REGRESSION
@@ -155,9 +156,9 @@ def first_epoch(component, implementation=None):
     metric = "MSE" if task == REGRESSION else "cross-entropy"
     try:
         model, loss = component.model(implementation or component.reference)
-        before = score(task, model.forward(x_train), labels, y_train)
+        before = score(task, evaluate(model, x_train), labels, y_train)
         train(model, loss, x_train, targets(task, y_train, threshold), 1, LEARNING_RATE[task])
-        after = score(task, model.forward(x_train), labels, y_train)
+        after = score(task, evaluate(model, x_train), labels, y_train)
     except Exception as e:  # a broken implementation may raise anything; the result says what
         return TrainingResult(component.name, metric, math.nan, math.nan, f"{type(e).__name__} while training: {e}")
     if not math.isfinite(after):
@@ -180,7 +181,7 @@ def run(component, implementation=None, epochs=EPOCHS):
     try:
         model, loss = component.model(implementation or component.reference)
         train(model, loss, x_train, targets(task, y_train, threshold), epochs, LEARNING_RATE[task])
-        model_score = score(task, model.forward(x_test), labels_test, y_test)
+        model_score = score(task, evaluate(model, x_test), labels_test, y_test)
     except Exception as e:  # a broken implementation may raise anything; the result says what
         return BaselineResult(component.name, metric, math.inf, base, f"{type(e).__name__} while training: {e}")
     if not math.isfinite(model_score):

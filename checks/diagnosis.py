@@ -27,6 +27,8 @@ the numeric one n, in this order, and returns the first that fits as
 11. wrong-formula   (dx of an elementwise layer) a is a short polynomial in dy and y
                     (or x) that differs from the spec's: 1 - y for 1 - y^2,
                     dy - y^2 for dy (1 - y^2) (formulas.py);
+    missing-gamma, statistics-paths: a normalization layer's own mistakes, before scale
+                    (normalization_diagnosis.py);
 12. unknown         detected, but nothing above fits: the evidence then gives the
                     closest description the numbers support (formulas.closest).
 
@@ -43,7 +45,7 @@ failing block is still diagnosed and listed; without such a finding the first
 failing block (dx, then the parameters) whose code is not unknown wins;
 unstable, a probe at extreme inputs, is the code when every block passes.
 """
-from checks import factors, formulas, nested
+from checks import factors, formulas, nested, normalization_diagnosis
 from checks.evidence import all_fit, count, fits, reread
 
 def transposed(block, subject):
@@ -162,7 +164,7 @@ def wrong_formula(block, subject):
 
 
 HYPOTHESES = [transposed, wrong_shape, zero_gradient, sign_flip, ignores_upstream, wrong_input, diagonal_only,
-              single_sample, stale_cache, factors.scale, wrong_formula]
+              single_sample, stale_cache, *normalization_diagnosis.HYPOTHESES, factors.scale, wrong_formula]
 
 
 def diagnose(block, subject):

@@ -15,7 +15,8 @@ the state of its `rng` is saved before the first forward and restored before
 every forward. A layer whose rows depend on each other (rows_independent =
 False, e.g. batch statistics) is compared as a whole: every entry of x is
 perturbed and f sums over the whole batch, so the cross-row terms count; the
-per-row hypothesis is not asked of it.
+per-row hypothesis of a parameter block still holds there, since dy masked to
+one row gives that row's share of the whole batch's gradient.
 """
 import random
 
@@ -112,7 +113,7 @@ class LayerSubject(Subject):
                 for index, outputs in self.sweep(name)]
 
     def per_row(self, name):
-        if name == "dx" or self.rows < 2 or not getattr(self.layer, "rows_independent", True):
+        if name == "dx" or self.rows < 2:
             return None
         return [self.weighted(name, [g if i == r else nested.apply(zero, g) for i, g in enumerate(self.dy)])
                 for r in range(self.rows)]

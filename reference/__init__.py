@@ -1,13 +1,16 @@
 """A pure-Python reference implementation of neural-network layers and losses, and of their training.
 
-Every layer follows specs/protocol.md: params, grads, forward(x), backward(dy).
+Every layer follows specs/protocol.md: params, grads, forward(x), backward(dy), and the mode training.
 Optimizers edit params in place from grads: step(params, grads).
 """
 from reference.adam import Adam
+from reference.batch_norm import BatchNorm
 from reference.binary_cross_entropy import BinaryCrossEntropy
 from reference.dense import Dense
+from reference.dropout import Dropout
 from reference.identity import Identity
 from reference.initializers import he_normal, xavier_uniform
+from reference.layer_norm import LayerNorm
 from reference.leaky_relu import LeakyReLU
 from reference.momentum import Momentum
 from reference.mse import MSE
@@ -27,4 +30,5 @@ __all__ = [
     "MSE", "BinaryCrossEntropy", "SoftmaxCrossEntropy",
     "Sequential", "xavier_uniform", "he_normal",
     "SGD", "Momentum", "Adam", "constant", "step_decay", "exponential", "cosine", "WeightDecay",
+    "Dropout", "BatchNorm", "LayerNorm",
 ]

@@ -6,6 +6,7 @@ mean target (regression) or the most frequent class (classification) of the rows
 """
 import math
 
+from reference.sequential import evaluate
 from reference.tabular import decode, truth
 
 
@@ -53,13 +54,14 @@ def majority_baseline(targets, n, classes):
 
 
 def scores(model, data, target):
-    """The model and its baseline on the validation and test blocks, in the target's units (metrics.json)."""
+    """The model (in evaluation mode) and its baseline on the validation and test blocks, in the target's units
+    (metrics.json)."""
     seen = truth(target, data["train"][1] + data["validation"][1])
     classes = target.get("classes")
     result = {"task": target["task"], "target": target["name"]}
     for part in ("validation", "test"):
         x, y = data[part]
-        actual, predicted = truth(target, y), decode(target, model.forward(x))
+        actual, predicted = truth(target, y), decode(target, evaluate(model, x))
         if classes:
             result[part] = {"rows": len(y), "model": classification(actual, [c for c, _ in predicted], classes),
                             "baseline": classification(actual, majority_baseline(seen, len(y), classes), classes)}

@@ -3,6 +3,7 @@ import os
 
 from reference.bike_sharing import read_rows
 from reference.checkpoint import load_model
+from reference.sequential import evaluate
 from reference.tabular import decode, encode
 
 FAR = 1.0  # an input more than this many training ranges outside the training range is far outside it
@@ -11,7 +12,8 @@ FAR = 1.0  # an input more than this many training ranges outside the training r
 def predict(model_path, csv_path, warn=None):
     """-> (header, rows, target, predictions): the CSV's rows as read, and one prediction per row.
 
-    A prediction is a number in the target's units (regression) or a (class name, probability) pair.
+    The model predicts in evaluation mode. A prediction is a number in the target's units (regression) or a
+    (class name, probability) pair.
     warn, if given, receives one line per numeric column with values far outside the training range.
     """
     model, record = load_model(model_path)
@@ -20,7 +22,7 @@ def predict(model_path, csv_path, warn=None):
     x = encode(columns, header, rows, os.path.basename(csv_path), range(2, len(rows) + 2))
     for line in far_outside(columns, x):
         (warn or (lambda message: None))(line)
-    return header, rows, target, decode(target, model.forward(x))
+    return header, rows, target, decode(target, evaluate(model, x))
 
 
 def far_outside(columns, x):

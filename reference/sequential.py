@@ -7,16 +7,20 @@ class Sequential:
 
     params and grads name each entry "<index>.<name>" (e.g. "0.W") and reach
     into the layers: editing or replacing params["0.W"] edits layer 0.
+    training (True by default) is the network's mode: forward hands it to every
+    layer, so model.training = False switches the whole network to evaluation.
     """
 
     def __init__(self, layers):
         self.layers = list(layers)
+        self.training = True
         self.params = LayerEntries(self.layers, "params")
         self.grads = LayerEntries(self.layers, "grads")
 
     def forward(self, x):
-        """x (N, D) -> y (N, M), through every layer in order."""
+        """x (N, D) -> y (N, M), through every layer in order, each set to the network's mode first."""
         for layer in self.layers:
+            layer.training = self.training
             x = layer.forward(x)
         return x
 
@@ -25,6 +29,15 @@ class Sequential:
         for layer in reversed(self.layers):
             dy = layer.backward(dy)  # dL/d(input of layer) = the layer's vector-Jacobian product with dy
         return dy
+
+
+def evaluate(model, x):
+    """model.forward(x) in evaluation mode: x (N, D) -> y (N, M); the model's mode is restored afterwards."""
+    mode, model.training = getattr(model, "training", True), False
+    try:
+        return model.forward(x)
+    finally:
+        model.training = mode
 
 
 class LayerEntries(MutableMapping):

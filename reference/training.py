@@ -25,6 +25,7 @@ from reference.momentum import Momentum
 from reference.mse import MSE
 from reference.parameters import copy, entries
 from reference.schedules import constant, cosine, exponential, step_decay
+from reference.sequential import evaluate
 from reference.sgd import SGD
 from reference.softmax_cross_entropy import SoftmaxCrossEntropy
 from reference.weight_decay import WeightDecay
@@ -100,9 +101,10 @@ def make_optimizer(settings):
 
 
 def data_loss(model, part, loss):
-    """The loss (an MSE, BinaryCrossEntropy or SoftmaxCrossEntropy class) of model on part = (x, y)."""
+    """The loss (an MSE, BinaryCrossEntropy or SoftmaxCrossEntropy class) of model on part = (x, y), in evaluation
+    mode."""
     x, y = part
-    return loss().forward(model.forward(x), y)
+    return loss().forward(evaluate(model, x), y)
 
 
 class Run:

@@ -7,13 +7,16 @@ that the checks fail, where, and why.
 GRADIENT_BUGS show in a gradient block (dx, dW, db, dy_pred): the block is
 its name in the report. PROTOCOL_BUGS break a rule of specs/protocol.md that
 the probes catch: their block is "protocol" (a line "  protocol: ..." of the
-report), or "forward" for an output of the wrong shape.
+report), or "forward" for an output of the wrong shape. PROPERTY_BUGS agree
+with their own forward, so no gradient check can see them; the property they
+break is named, with words its message must contain.
 """
 import math
 import random
 
-from reference import (MSE, BinaryCrossEntropy, Dense, LeakyReLU, Neuron, ReLU, Sigmoid, Softmax,
-                       SoftmaxCrossEntropy, Tanh)
+from reference import (MSE, BatchNorm, BinaryCrossEntropy, Dense, Dropout, LayerNorm, LeakyReLU, Neuron, ReLU,
+                       Sigmoid, Softmax, SoftmaxCrossEntropy, Tanh)
+from reference.layer_norm import moments, normalized, through_normalization
 from reference.sigmoid import sigmoid
 from reference.tensor import add_row, column_sums, matmul, transpose
 
@@ -266,6 +269,79 @@ class SigmoidOutputFormOnInput(Sigmoid):
         return [[g * v * (1.0 - v) for g, v in zip(g_row, x_row)] for g_row, x_row in zip(dy, self.x)]
 
 
+class BatchNormWithoutStatisticsPaths(BatchNorm):
+    """dx = dy * gamma / s: the batch mean and variance treated as constants, the paths through them missing."""
+
+    component, block, diagnosis = "batch_norm", "dx", "statistics-paths"
+
+    def backward(self, dy):
+        super().backward(dy)
+        return [[g * c / s for g, c, s in zip(row, self.params["gamma"], self.s)] for row in dy]
+
+
+class BatchNormMissingGamma(BatchNorm):
+    """dL/dxhat = dy instead of dy * gamma: the factor gamma is missing from dx."""
+
+    component, block, diagnosis = "batch_norm", "dx", "missing-gamma"
+
+    def backward(self, dy):
+        super().backward(dy)
+        columns = zip(zip(*dy), zip(*self.xhat), self.s)
+        return [list(row) for row in zip(*[through_normalization(g, h, s) for g, h, s in columns])]
+
+
+class BatchNormBetaNotSummed(BatchNorm):
+    """dbeta taken from the first row of dy instead of the sum over the batch."""
+
+    component, block, diagnosis = "batch_norm", "dbeta", "single-sample"
+
+    def backward(self, dy):
+        dx = super().backward(dy)
+        self.grads["beta"] = list(dy[0])
+        return dx
+
+
+class LayerNormWithoutStatisticsPaths(LayerNorm):
+    """dx = dy * gamma / s: the row's mean and variance treated as constants."""
+
+    component, block, diagnosis = "layer_norm", "dx", "statistics-paths"
+
+    def backward(self, dy):
+        super().backward(dy)
+        return [[g * c / s for g, c in zip(row, self.params["gamma"])] for row, s in zip(dy, self.s)]
+
+
+class LayerNormMissingGamma(LayerNorm):
+    """dL/dxhat = dy instead of dy * gamma: the factor gamma is missing from dx."""
+
+    component, block, diagnosis = "layer_norm", "dx", "missing-gamma"
+
+    def backward(self, dy):
+        super().backward(dy)
+        return [through_normalization(g, h, s) for g, h, s in zip(dy, self.xhat, self.s)]
+
+
+class LayerNormGammaSignFlip(LayerNorm):
+    """dgamma with the wrong sign: -sum_n dy * xhat."""
+
+    component, block, diagnosis = "layer_norm", "dgamma", "sign-flip"
+
+    def backward(self, dy):
+        dx = super().backward(dy)
+        self.grads["gamma"] = [-g for g in self.grads["gamma"]]
+        return dx
+
+
+class DropoutBackwardTimesKeepProbability(Dropout):
+    """dx = dy * m * (1 - p): the kept entries' slope multiplied by 1 - p instead of divided by it."""
+
+    component, block, diagnosis = "dropout", "dx", "scale"
+
+    def backward(self, dy):
+        dx = super().backward(dy)
+        return [[g * (1.0 - self.p) ** 2 for g in row] for row in dx]
+
+
 class DenseAccumulates(Dense):
     """grads += new gradients: each backward adds to what the last one left."""
 
@@ -379,10 +455,102 @@ class SCENoMaxShift(SoftmaxCrossEntropy):
         return total / len(y_pred)
 
 
+class DropoutScaledByP(Dropout):
+    """Kept entries scaled by p instead of 1 / (1 - p), in forward and backward alike."""
+
+    component, property, words = "dropout", "kept_entries_are_scaled_by_1_over_1_minus_p", "scaled by p instead of"
+
+    def draw(self, x):
+        return [self.draw(v) for v in x] if isinstance(x, list) else (0.0 if self.rng.random() < self.p else self.p)
+
+
+class DropoutInEvaluation(Dropout):
+    """Drops entries in evaluation too: the mode is never read."""
+
+    component, property, words = "dropout", "evaluation_is_the_identity", "in evaluation must return x unchanged"
+
+    def forward(self, x):
+        self.training = True
+        return super().forward(x)
+
+
+class DropoutKeepProbability(Dropout):
+    """p read as the probability of keeping an entry (CS231n's convention): dropped when u >= p."""
+
+    component, property, words = "dropout", "the_mask_follows_the_spec_draw", "exactly when rng.random() < p"
+
+    def draw(self, x):
+        if isinstance(x, list):
+            return [self.draw(v) for v in x]
+        return 1.0 / (1.0 - self.p) if self.rng.random() < self.p else 0.0
+
+
+class BatchNormBatchStatisticsInEvaluation(BatchNorm):
+    """Normalizes with the batch's statistics in evaluation too: the mode is never read."""
+
+    component, property, words = "batch_norm", "evaluation_uses_the_running_statistics", "batch statistics still"
+
+    def forward(self, x):
+        self.training = True
+        return super().forward(x)
+
+
+class BatchNormBiasedRunningVariance(BatchNorm):
+    """running_var takes the biased batch variance (CS231n's convention), not var * N / (N - 1)."""
+
+    component, property, words = "batch_norm", "running_statistics_follow_the_momentum_rule", "running_var"
+
+    def update(self, n, stats):
+        super().update(n, [(mu, var * (n - 1) / n) for mu, var in stats])
+
+
+class BatchNormMomentumReversed(BatchNorm):
+    """running = momentum running + (1 - momentum) batch: CS231n's momentum read with PyTorch's default 0.1."""
+
+    component, property, words = "batch_norm", "running_statistics_follow_the_momentum_rule", "momentum"
+
+    def update(self, n, stats):
+        self.momentum = 1.0 - self.momentum
+        super().update(n, stats)
+        self.momentum = 1.0 - self.momentum
+
+
+class LayerNormOverTheBatch(LayerNorm):
+    """Statistics per column (over the batch), as BatchNorm takes them, instead of per row."""
+
+    component, property, words = "layer_norm", "rows_are_normalized", "over its D features"
+
+    def forward(self, x):
+        self.xhat = [list(row) for row in zip(*[normalized(c, *moments(c), self.eps)[0] for c in zip(*x)])]
+        gamma, beta = self.params["gamma"], self.params["beta"]
+        return [[g * h + b for g, h, b in zip(gamma, row, beta)] for row in self.xhat]
+
+
+class LayerNormIgnoresGamma(LayerNorm):
+    """y = xhat + beta: gamma never scales the output (it hides behind gamma = 1)."""
+
+    component, property, words = "layer_norm", "rows_are_normalized", "of (y - beta) / gamma"
+
+    def forward(self, x):
+        y = super().forward(x)
+        return [[h + b for h, b in zip(row, self.params["beta"])] for row in self.xhat] if y else y
+
+
+class BatchNormWithStringStatistics(BatchNorm):
+    """running_mean turned into text after a forward: a hostile answer to the question about running statistics.
+    No component attribute: it is in none of the lists below (tests/grading/test_grade_modes.py uses it)."""
+
+    def forward(self, x):
+        y = super().forward(x)
+        self.running_mean = "\x1b[32mPASS\x1b[0m" * 1000
+        return y
+
+
 def planted(module_globals):
     """The planted classes of a module, in the order they are written: those that name a component."""
     return [v for v in module_globals.values() if isinstance(v, type) and "component" in vars(v)]
 
 
-GRADIENT_BUGS = [c for c in planted(globals()) if c.block not in ("protocol", "forward")]
-PROTOCOL_BUGS = [c for c in planted(globals()) if c.block in ("protocol", "forward")]
+GRADIENT_BUGS = [c for c in planted(globals()) if getattr(c, "block", "protocol") not in ("protocol", "forward")]
+PROTOCOL_BUGS = [c for c in planted(globals()) if getattr(c, "block", None) in ("protocol", "forward")]
+PROPERTY_BUGS = [c for c in planted(globals()) if "property" in vars(c)]  # caught by a named property

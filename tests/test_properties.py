@@ -17,6 +17,7 @@ from checks.components import COMPONENTS
 from checks.properties import rule_of, run, suite
 from reference.sequential import LayerEntries
 from reference.tensor import matmul, transpose
+from tests import planted
 
 EVERY_PROPERTY = [(name, prop) for name in COMPONENTS for prop in suite(name)]
 
@@ -526,6 +527,7 @@ PLANTED = [  # (component, wrong implementation, the property that must fail, wo
     ("initializers", VarianceAsStandardDeviationInitializers, "a_large_draw_has_mean_0_and_the_right_variance",
      "he_normal(200, 100"),
     ("initializers", TransposedInitializers, "weights_have_shape_n_in_by_n_out", "of shape (n_in, n_out)"),
+    *((bug.component, bug, bug.property, bug.words) for bug in planted.PROPERTY_BUGS),
 ]
 
 

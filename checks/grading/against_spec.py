@@ -49,7 +49,6 @@ class SpecLayer:
         self.make, self.reference = make, reference
         self.params = {name: reference.params[name] for name in reference.params}  # the lists the reference reads
         self.grads, self.x, self.mode = {}, None, None
-        self.rng = getattr(reference, "rng", None)
 
     @property
     def training(self):
@@ -58,6 +57,11 @@ class SpecLayer:
     @training.setter
     def training(self, value):
         self.reference.training = self.mode = value
+
+    @property
+    def rng(self):
+        """The reference's generator (a stochastic layer's), which the checker holds fixed; None for the others."""
+        return getattr(self.reference, "rng", None)
 
     def forward(self, x):
         self.x = nested.copy(x)

@@ -17,6 +17,9 @@ with itself:
 - overwrite, fresh-cache, no-mutation, determinism, stability: the protocol
   rules, each from its properties (checks/properties/layers.py, losses.py),
   or from the probes of the consistency check where no property exists;
+- evaluation: a layer with modes (MODES) trained on a few batches, then
+  forward and backward in evaluation, against the reference on the same
+  params and batches;
 - properties: every other property of the component's suite, except those
   that pin the spec's derivative at a kink (any subgradient is right there);
 - convention: those, for a course that wants the spec's convention graded;
@@ -29,10 +32,12 @@ depends on passed; grade.py scores it 0, "not counted", and says why. The
 properties, training and baseline see the submission with the breaches the
 rule checks found mended (insulated.py), so each breach costs one rule.
 """
-from checks import baseline, descent
+import random
+
+from checks import baseline, descent, nested
 from checks.components import LAYER, LOSS, OPTIMIZER
 from checks.grading import against_spec
-from checks.grading.agreement import forward, value
+from checks.grading.agreement import compare, copy_params, error_text, forward, value
 from checks.grading.context import DETERMINISM, Verdict
 
 RULES = {  # check -> (its properties, the gradient checker's codes for it, the protocol rule, what it says)
@@ -54,18 +59,24 @@ CONVENTIONS = {  # properties that pin the spec's choice at a kink, where any su
 LAYERS_AND_LOSSES = (LAYER, LOSS)
 APPLIES = {"forward": LAYERS_AND_LOSSES, "value": LAYERS_AND_LOSSES, "gradient": (LAYER, LOSS, OPTIMIZER),
            "consistency": LAYERS_AND_LOSSES, **{name: LAYERS_AND_LOSSES for name in RULES},
-           "properties": (LAYER, LOSS, OPTIMIZER), "convention": LAYERS_AND_LOSSES,
+           "evaluation": (LAYER,), "properties": (LAYER, LOSS, OPTIMIZER), "convention": LAYERS_AND_LOSSES,
            "training": (LAYER, LOSS, OPTIMIZER), "baseline": (LAYER, LOSS, OPTIMIZER)}
 AGREES = ("forward", "value", "gradient")  # what the checks below count on: agreement with the spec
 DEPENDS = {  # check -> the checks that must pass for it to count (those of them the rubric runs)
-    **{name: AGREES for name in RULES}, "properties": AGREES, "convention": AGREES, "training": AGREES,
-    "baseline": AGREES}
+    **{name: AGREES for name in RULES}, "evaluation": AGREES, "properties": AGREES, "convention": AGREES,
+    "training": AGREES, "baseline": AGREES}
 NOT_COUNTED = {"forward": "forward does not match the spec", "value": "forward does not match the spec",
                "gradient": "the gradient does not match the spec"}
 
 
+MODES = ("dropout", "batch_norm")  # the layers whose evaluation mode computes something else
+TRAINING_FORWARDS = 3  # training forwards before the evaluation check: enough to move BatchNorm's running statistics
+
+
 def applies(name, component):
     """Whether the check name grades a component of this kind (every check, when the component is not known yet)."""
+    if name == "evaluation" and component is not None:
+        return component.name in MODES
     return component is None or component.kind in APPLIES[name]
 
 
@@ -131,6 +142,40 @@ def rule(name):
     return check
 
 
+def evaluation(ctx):
+    """After training forwards, forward and backward in evaluation mode agree with the reference's."""
+    for variant in ctx.variants:
+        problem = evaluated(variant.component, ctx.implementation, random.Random(f"evaluation {ctx.seed}"))
+        if problem:
+            return Verdict(False, f"{problem} (after {TRAINING_FORWARDS} forwards in training mode, then training = "
+                                  f"False; is the mode read in forward?)", reread=f"{ctx.spec}, sections "
+                                                                               "\"Definition\" and \"Conventions\"")
+    return Verdict(True, f"after {TRAINING_FORWARDS} training forwards, evaluation mode follows the spec")
+
+
+def evaluated(component, implementation, rng):
+    """None when the submitted layer, trained on a few batches beside the reference, then set to evaluation,
+    gives the reference's y and dx; else the first difference."""
+    batches = [component.points(rng) for _ in range(TRAINING_FORWARDS + 1)]
+    try:
+        layer, reference = component.build(implementation), component.build(component.reference)
+        problem = copy_params(layer, reference, rng)
+        if problem:
+            return problem
+        for x in batches[:-1]:
+            layer.forward(nested.copy(x))
+            reference.forward(nested.copy(x))
+        layer.training = reference.training = False
+        y, wanted = layer.forward(nested.copy(batches[-1])), reference.forward(nested.copy(batches[-1]))
+        dy = nested.gaussian(rng, nested.shape(wanted))
+        found, expected = layer.backward(nested.copy(dy)), reference.backward(nested.copy(dy))
+    except Exception as e:  # the submission's errors, raised here under their own names
+        return f"{error_text(e)}, in training forwards or in evaluation"
+    where = "x in evaluation mode"
+    return compare("forward(x)", y, wanted, where) or \
+        compare("backward(dy)", found, expected, where)
+
+
 def properties(ctx):
     """The component's own invariants; the points are split evenly over them."""
     chosen = [p for p in ctx.suite if p.__name__ not in RULE_PROPERTIES | CONVENTIONS
@@ -181,5 +226,6 @@ def beats_the_mean(ctx):
 
 
 CHECKS = {"forward": forward, "value": value, "gradient": gradient, "consistency": against_spec.consistency,
-          **{name: rule(name) for name in RULES}, "properties": properties, "convention": convention,
+          **{name: rule(name) for name in RULES}, "evaluation": evaluation, "properties": properties,
+          "convention": convention,
           "training": training, "baseline": beats_the_mean}

@@ -168,3 +168,12 @@ def softmax_cross_entropy(component, sizes):
     n = sizes.non_square(k)
     return (component.build, lambda r: (gaussian(r, n, k), [r.randrange(k) for _ in range(n)]), component.inputs,
             component.extreme, f"SoftmaxCrossEntropy() on z ({n}, {k})")
+
+
+def normalized(component, sizes):
+    """BatchNorm(D) or LayerNorm(D), gamma and beta seeded away from 1 and 0, on batches (N, D), N != D, N >= 2."""
+    from checks.components import normalization  # the declarations import this module
+    d = sizes.width()
+    n = sizes.non_square(d)
+    return (lambda impl: normalization(impl, d), lambda r: gaussian(r, n, d), lambda s: s.batches(d, min_rows=2),
+            lambda s: s.batches(d, s.values(-s.EXTREME, s.EXTREME), 2), f"{component.class_name}({d}) on x ({n}, {d})")

@@ -260,6 +260,22 @@ class RemoteLayer(RemoteObject):
     def rng(self):
         return RemoteDraw(self._remote, self._handle)
 
+    @property
+    def running_mean(self):
+        return self._statistic("running_mean")
+
+    @property
+    def running_var(self):
+        return self._statistic("running_var")
+
+    def _statistic(self, name):
+        """A running statistic the child's layer keeps for evaluation: a copy, checked to be numbers."""
+        value = self._remote.request("attribute", name, handle=self._handle, name=name)
+        found = value.get("value") if isinstance(value, dict) else None
+        if found is None:
+            raise AttributeError(f"the layer has no attribute '{name}'")
+        return wire.numbers(found, name)
+
 
 class RemoteDraw:
     """The generator of an object in the child, as far as a checker uses it: save its state, restore it."""

@@ -19,6 +19,8 @@ DEFAULT = {  # in the order the checks run and reports list them
     "no-mutation": 1,  # protocol rule 3: arguments are not modified
     "determinism": 1,  # protocol rule 4: the same call gives the same numbers
     "stability": 1,  # protocol rule 5: finite at inputs of magnitude 1e4
+    "evaluation": 0,  # a layer with modes (Dropout, BatchNorm): after training forwards, evaluation follows the spec;
+    #                   by default the mode rules count in "properties"; a rubric gives this check its own points
     "properties": 2,  # the component's own invariants (split evenly over its properties)
     "convention": 0,  # the spec's derivative at a kink (ReLU'(0) = 0); not graded unless a rubric gives it points
     "training": 0,  # one epoch of training on the bike data lowers the training loss (the loss-reduction check)

@@ -462,11 +462,17 @@ address = object.__hash__  # an object's identity, as id() gives it but with no 
 
 
 
+STATISTICS = ("running_mean", "running_var")  # what a layer keeps for evaluation (BatchNorm): read only
+
+
 def attribute(request):
-    """Read, or set then read, an object's mode: its `training` (True when it has none)."""
-    obj = STATE.objects[request["handle"]]
-    if request.get("name") != "training":
-        raise LookupError("only the attribute training can be read or set")
+    """Read, or set then read, an object's mode `training` (True when it has none); or read one of its
+    running statistics (None when it has none)."""
+    obj, name = STATE.objects[request["handle"]], request.get("name")
+    if name in STATISTICS:
+        return {"value": getattr(obj, name, None)}
+    if name != "training":
+        raise LookupError("only the attributes training, running_mean and running_var can be read")
     if "value" in request:
         obj.training = request["value"] is True
     value = getattr(obj, "training", True)

@@ -44,7 +44,7 @@ def submission(bug, folder):
 @pytest.mark.parametrize("bug", WRONG_GRADIENTS, ids=lambda c: c.__name__)
 def test_each_wrong_gradient_fails_the_gradient_check_with_its_diagnosis(bug, tmp_path):
     path, component = submission(bug, tmp_path)
-    report = grade(path, bug.component, GRADIENT_ONLY, LIMITS, seed=SEED)
+    report = grade(path, bug.component, GRADIENT_ONLY, LIMITS, seed=SEED, )
     [check] = report.checks
     assert report.status == "graded" and check.name == "gradient", report.message
     assert check.status == "failed" and check.score == 0
