@@ -30,9 +30,9 @@ clean:
 	rm -rf $(VENV) mutants .hypothesis
 
 # make mutation: mutmut mutates the components of reference/ and the helpers they compute with (the list
-# and the tests it runs are in pyproject.toml, [tool.mutmut]); then checks/mutation.py prints a table per
+# and the tests it runs are in pyproject.toml, [tool.mutmut]); then checks/instruments/mutation.py prints a table per
 # component and fails on any surviving mutant of gradient code, and on any other survivor that
-# checks/equivalent_mutants.txt does not explain. mutants/ is rebuilt every time: mutmut keeps stale
+# checks/instruments/equivalent_mutants.txt does not explain. mutants/ is rebuilt every time: mutmut keeps stale
 # verdicts when only the tests change. Progress goes to mutants/mutmut-run.log; the JSON report to
 # mutants/mutation-report.json.
 MUTATION_LOG := mutants/mutmut-run.log
@@ -43,12 +43,12 @@ mutation: $(READY)
 	@echo "make mutation: mutmut run, progress in $(MUTATION_LOG) (a few minutes)"
 	@CHECKS_PROFILE=mutation $(VENV)/bin/mutmut run --max-children 2 > $(MUTATION_LOG) 2>&1 \
 		|| { tr '\r' '\n' < $(MUTATION_LOG) | tail -n 30; echo "make mutation: mutmut run failed; log: $(MUTATION_LOG)"; exit 1; }
-	$(PY) -m checks.mutation
+	$(PY) -m checks.instruments.mutation
 
 # make bench: the benchmark needs micrograd (the bench extra) and, when a CPU build is on hand, torch.
 # TORCH_CPU names a CPU-only build (+cpu), so pip can never fetch a CUDA one; without it the
 # benchmark skips the PyTorch rows and says so. make test and make check need neither.
-# BENCH_ARGS passes options to checks/bench.py, e.g. make bench BENCH_ARGS=--no-growth
+# BENCH_ARGS passes options to checks/instruments/bench.py, e.g. make bench BENCH_ARGS=--no-growth
 TORCH_CPU ?= torch==2.13.0+cpu
 BENCH_READY := $(VENV)/.bench-ready
 
@@ -73,12 +73,12 @@ $(TORCH_TRIED): $(READY)
 
 .PHONY: compare-torch
 compare-torch: $(TORCH_TRIED)
-	$(PY) -m checks.compare_torch $(COMPARE_ARGS)
+	$(PY) -m checks.instruments.compare_torch $(COMPARE_ARGS)
 
 .PHONY: bench bench-grading
 bench: $(BENCH_READY)
-	$(PY) -m checks.bench $(BENCH_ARGS)
+	$(PY) -m checks.instruments.bench $(BENCH_ARGS)
 
 # make bench-grading: one submission and a course of 100, graded with the default settings (several minutes).
 bench-grading: $(READY)
-	$(PY) -m checks.grading.speed
+	$(PY) -m checks.instruments.grading_speed

@@ -17,7 +17,7 @@ import math
 import random
 from dataclasses import dataclass
 
-from reference.bike_sharing import chronological_split, load
+from reference.trainer.bike_sharing import chronological_split, load
 from reference.sequential import evaluate
 
 

@@ -7,7 +7,8 @@ property suite, and a baseline model. The lists that cannot derive from the
 declarations (reference.__all__, which stays standard-library; pyproject's
 only_mutate) and the declarations' own links (a gradable component's class
 and kind, the course's step numbers, a network's library) must agree with
-them. What is missing or disagrees is named, one line each.
+them, and the index of specs/README.md must list it. What is missing or
+disagrees is named, one line each.
 """
 import importlib
 import os
@@ -105,7 +106,22 @@ def list_gaps(exported, registry, mutated):
             found.append(f"reference/{name}.py is not in [tool.mutmut] only_mutate in pyproject.toml")
         found.extend(declaration_gaps(name, component))
     gaps.update(step_gaps(registry))
+    for name, found in index_gaps(registry).items():
+        gaps.setdefault(name, []).extend(found)
     return {name: found for name, found in gaps.items() if found}
+
+
+def index_gaps(registry, path=os.path.join(ROOT, "specs", "README.md")):
+    """Every component has a row in the index of specs/README.md linking its spec, its code and its properties."""
+    with open(path, encoding="utf-8") as f:
+        rows = [line for line in f.read().splitlines() if line.startswith("|")]
+    gaps = {}
+    for name in registry:
+        row = f"| {name} | [{name}.md]({name}.md) | [reference/{name}.py](../reference/{name}.py) | " \
+              f"[checks/properties/{name}.py](../checks/properties/{name}.py) |"
+        if not any(line.endswith(row) for line in rows):
+            gaps[name] = [f"specs/README.md has no row for '{name}' in its index: add '| <family> {row}'"]
+    return gaps
 
 
 def declaration_gaps(name, component):

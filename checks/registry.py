@@ -35,7 +35,7 @@ class Template:
 
 @dataclass(frozen=True)
 class Step:
-    """A step of the course (specs/README.md): a gradable unit of a component and the checks that step teaches."""
+    """A step of the course (specs/course.md): a gradable unit of a component and the checks that step teaches."""
 
     number: int
     title: str

@@ -10,13 +10,13 @@ import os
 import sys
 import time
 
-from reference import training
-from reference.bike_sharing import DataError
-from reference.checkpoint import ModelError
-from reference.config import ConfigError, load, resolve
-from reference.predict import predict
-from reference.sanity import SanityError
-from reference.training import TrainingError
+from reference.trainer import training
+from reference.trainer.bike_sharing import DataError
+from reference.trainer.checkpoint import ModelError
+from reference.trainer.config import ConfigError, load, resolve
+from reference.trainer.predict import predict
+from reference.trainer.sanity import SanityError
+from reference.trainer.training import TrainingError
 
 
 class UsageError(Exception):

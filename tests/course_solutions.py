@@ -1,4 +1,4 @@
-"""Correct solutions of the course's exercises (specs/README.md), written as a learner might write them.
+"""Correct solutions of the course's exercises (specs/course.md), written as a learner might write them.
 
 Each is self-contained, the standard library only: a graded submission cannot
 import reference. tests/test_course.py writes a step's classes into one file,

@@ -7,7 +7,7 @@ import math
 import pytest
 
 import reference
-from checks import bench
+from checks.instruments import bench
 
 TOLERANCE = 1e-12  # the implementations add in different orders; they agree to rounding
 

@@ -4,9 +4,9 @@ import os
 
 import pytest
 
-from reference import checkpoint, training
-from reference.checkpoint import ModelError, load_model, read_state, write_json
-from reference.config import resolve
+from reference.trainer import checkpoint, training
+from reference.trainer.checkpoint import ModelError, load_model, read_state, write_json
+from reference.trainer.config import resolve
 
 CONFIG = resolve({"epochs": 1, "model": {"sizes": [5, 4, 1]}, "data": {"every": 40}})
 

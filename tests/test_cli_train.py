@@ -10,9 +10,9 @@ import time
 
 import pytest
 
-from reference import training
-from reference.bike_sharing import HOUR_CSV
-from reference.config import resolve
+from reference.trainer import training
+from reference.trainer.bike_sharing import HOUR_CSV
+from reference.trainer.config import resolve
 
 SMALL = {"epochs": 6, "model": {"sizes": [5, 4, 1]}, "data": {"every": 2}, "optimizer": {"name": "adam", "lr": 0.01}}
 

@@ -3,7 +3,7 @@ import sys
 
 import pytest
 
-from checks import bench, compare_torch
+from checks.instruments import bench, compare_torch
 
 ROWS = 200  # 4 batches of 64 and one of 8
 

@@ -1,5 +1,6 @@
 """The completeness gate names every missing piece of a component."""
 import dataclasses
+import os
 
 from checks import completeness
 from checks.components import COMPONENTS
@@ -95,7 +96,7 @@ def test_a_component_missing_from_only_mutate_is_named():
 
 def test_only_mutate_is_read_from_pyproject():
     scope = completeness.mutation_scope()
-    assert "reference/dense.py" in scope and "reference/tensor.py" in scope and "reference/training.py" not in scope
+    assert "reference/dense.py" in scope and "reference/tensor.py" in scope and "reference/trainer/training.py" not in scope
 
 
 def test_a_gradable_declaration_the_grader_cannot_take_is_named():
@@ -145,3 +146,13 @@ def test_the_derived_lists_follow_the_declarations():
     assert sample_modules().index("tensor") < sample_modules().index("dense")  # what a module imports comes first
     assert {bug.component for bug in planted.GRADIENT_BUGS + planted.PROTOCOL_BUGS} <= set(COMPONENTS)
 
+
+
+def test_a_component_missing_from_the_index_of_specs_is_named(tmp_path):
+    index = tmp_path / "README.md"
+    with open(os.path.join(completeness.ROOT, "specs", "README.md"), encoding="utf-8") as f:
+        index.write_text("".join(line for line in f if "| dropout |" not in line), encoding="utf-8")
+    assert completeness.index_gaps(COMPONENTS, str(index)) == {"dropout": [
+        "specs/README.md has no row for 'dropout' in its index: add '| <family> | dropout | [dropout.md](dropout.md) | "
+        "[reference/dropout.py](../reference/dropout.py) | [checks/properties/dropout.py](../checks/properties/dropout.py) |'"]}
+    assert completeness.index_gaps(COMPONENTS) == {}

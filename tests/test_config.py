@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from reference.config import DEFAULT, ConfigError, load, resolve
+from reference.trainer.config import DEFAULT, ConfigError, load, resolve
 
 BAD = [  # (config text, words the one-line error must contain)
     ('{"epochs": 3,', "is not valid JSON"),

@@ -1,4 +1,4 @@
-"""The course of specs/README.md: twelve steps with every part, each gradable on its own with --step N.
+"""The course of specs/course.md: twelve steps with every part, each gradable on its own with --step N.
 
 For every step, a correct solution (tests/course_solutions.py) gets full marks
 and the step's starter file gets 0 with "not implemented yet" on every line.
@@ -23,13 +23,13 @@ from checks.grading.steps import STEPS
 from tests import course_solutions
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-README = os.path.join(ROOT, "specs", "README.md")
+README = os.path.join(ROOT, "specs", "course.md")
 PARTS = ("Idea", "Formula", "Worked example", "Exercise", "Grade it", "Experiment")
 LIMITS = Limits(call=10, total=120, examples=3)
 
 
 def steps_of_the_readme():
-    """{number: (title, {part: text})} of the '## Step N: Title' sections of specs/README.md."""
+    """{number: (title, {part: text})} of the '## Step N: Title' sections of specs/course.md."""
     with open(README, encoding="utf-8") as f:
         text = f.read()
     found = {}

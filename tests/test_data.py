@@ -3,7 +3,7 @@ import hashlib
 
 import pytest
 
-from reference.bike_sharing import HOUR_CSV, DataError, chronological_split, load, read_rows
+from reference.trainer.bike_sharing import HOUR_CSV, DataError, chronological_split, load, read_rows
 
 HEADER = "instant,dteday,hr,temp,hum,windspeed,workingday,cnt"
 

@@ -13,11 +13,12 @@ import random
 import pytest
 
 import reference
-from checks import fast, nested
+from checks import nested
+from checks.gradcheck import fast
 from checks.components import COMPONENTS, mlp
-from checks.finite_differences import band
+from checks.gradcheck.finite_differences import band
 from checks.gradcheck import check_function, check_layer, check_loss
-from checks.slopes import elementwise
+from checks.gradcheck.slopes import elementwise
 from checks.suite import gradient_reports
 from tests import planted
 from tests.diagnosis_gallery import GALLERY
@@ -260,7 +261,7 @@ def course_batch():
 
 def test_a_full_check_of_the_course_network_costs_four_forwards_per_entry_and_a_few_more():
     """The cost of a check, counted in calls (times belong to make bench): four forwards per checked entry
-    (theta +- h and +- h/2, checks/finite_differences.py), plus a few for the point itself and the probes."""
+    (theta +- h and +- h/2, checks/gradcheck/finite_differences.py), plus a few for the point itself and the probes."""
     network, x = course_network(), course_batch()
     report = check_layer(network, x, "sequential")
     entries = sum(len(nested.flatten(v)) for v in network.params.values()) + len(nested.flatten(x))

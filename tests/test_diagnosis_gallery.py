@@ -11,7 +11,7 @@ from types import SimpleNamespace
 import pytest
 
 import reference
-from checks import factors, formulas
+from checks.gradcheck import factors, formulas
 from checks.components import COMPONENTS
 from checks.gradcheck import check_layer, check_loss
 from checks.suite import gradient_reports

@@ -25,8 +25,9 @@ def imports(path, modules):
         if isinstance(node, ast.Import):
             found.update(a.name for a in node.names if a.name in modules)
         elif isinstance(node, ast.ImportFrom) and node.module:
-            found.update(f"{node.module}.{a.name}" for a in node.names if f"{node.module}.{a.name}" in modules)
-            if node.module in modules:
+            submodules = {f"{node.module}.{a.name}" for a in node.names} & set(modules)
+            found.update(submodules)
+            if node.module in modules and len(submodules) < len(node.names):  # a name defined in the module itself
                 found.add(node.module)
     return found
 

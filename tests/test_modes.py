@@ -7,7 +7,7 @@ import pytest
 import reference
 from checks import baseline
 from checks.components import COMPONENTS
-from reference import predict, training
+from reference.trainer import predict, training
 from reference.sequential import evaluate
 from tests.test_training import quiet_train, tiny
 
@@ -111,7 +111,7 @@ def test_predictions_are_made_in_evaluation_mode(monkeypatch, tmp_path):
         return model, record
 
     monkeypatch.setattr(predict, "load_model", with_spy)
-    from reference.bike_sharing import HOUR_CSV
+    from reference.trainer.bike_sharing import HOUR_CSV
     predict.predict(str(tmp_path / "run" / "model.json"), HOUR_CSV)
     assert seen and all(mode is False for mode, _ in seen)
 

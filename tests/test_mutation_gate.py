@@ -1,4 +1,4 @@
-"""The mutation gate (checks/mutation.py) on fabricated mutmut results and mutant diffs.
+"""The mutation gate (checks/instruments/mutation.py) on fabricated mutmut results and mutant diffs.
 
 A gradient survivor fails and is named; an explained survivor passes; an
 unexplained one fails with a ready-made entry; a gradient function without
@@ -9,8 +9,8 @@ import textwrap
 
 import pytest
 
-from checks import mutation
-from checks.mutation import (ExplanationError, MutantSources, evaluate, parse_explanations, parse_results, render,
+from checks.instruments import mutation
+from checks.instruments.mutation import (ExplanationError, MutantSources, evaluate, parse_explanations, parse_results, render,
                              split_name, table)
 
 RELU_BACKWARD = "reference.relu.xǁReLUǁbackward__mutmut_"
@@ -115,7 +115,7 @@ def test_an_unexplained_survivor_fails_with_a_ready_made_entry():
     verdict = judge(results(b1="killed", f4="survived", s1="killed"))
     text = render(verdict)
     assert f"FAIL reference.relu.ReLU.forward: mutant {RELU_FORWARD}4 survived and is not explained in " \
-           "checks/equivalent_mutants.txt" in text
+           "checks/instruments/equivalent_mutants.txt" in text
     assert textwrap.indent(FORWARD_ENTRY.replace("they differ only at -0.0, where both give a zero.", "..."),
                            "    ") in text + "\n"
 
@@ -130,7 +130,7 @@ def test_an_explanation_matches_the_mutated_line_too():
 def test_a_stale_entry_fails():
     verdict = judge(results(b1="killed", f4="killed", s1="killed"), "# a comment\n\n" + FORWARD_ENTRY)
     assert [f.message for f in verdict.failures] == [
-        "checks/equivalent_mutants.txt:3: stale entry for reference.relu.ReLU.forward (return [[v if v > 0.0 else "
+        "checks/instruments/equivalent_mutants.txt:3: stale entry for reference.relu.ReLU.forward (return [[v if v > 0.0 else "
         "0.0 for v in row] for row in x]): no surviving mutant matches it any more; delete it"]
 
 
@@ -216,7 +216,7 @@ def test_diffs_are_read_from_the_mutated_files(tmp_path):
 REFERENCE_INIT = '''\
 from reference.relu import ReLU
 from reference.sgd import SGD
-from reference.training import train
+from reference.trainer.training import train
 __all__ = ["ReLU", "SGD"]
 '''
 

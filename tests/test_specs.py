@@ -13,7 +13,8 @@ from checks.completeness import HEADINGS, exported_components
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SPECS = os.path.join(ROOT, "specs")
-MODULES = sorted(os.path.basename(p)[:-3] for p in glob.glob(os.path.join(ROOT, "reference", "*.py"))
+MODULES = sorted(os.path.basename(p)[:-3] for folder in ("reference", os.path.join("reference", "trainer"))
+                 for p in glob.glob(os.path.join(ROOT, folder, "*.py"))
                  if not os.path.basename(p).startswith("__"))
 COMPONENTS = list(exported_components())
 SUPPORT = [m for m in MODULES if m not in COMPONENTS]

@@ -10,6 +10,7 @@ import random
 
 from hypothesis import strategies as st
 
+import reference
 from checks import held, nested, strategies as s
 from checks.gradcheck import check_layer
 from checks.properties import Subject, in_both_modes, run
@@ -171,7 +172,7 @@ def test_a_layer_with_independent_rows_runs_every_property():
 
 def test_wrappers_pass_the_mode_the_draw_and_the_rows_through():
     from checks.grading.insulated import Mended
-    from checks.subjects import Counted
+    from checks.gradcheck.subjects import Counted
     for wrapper in (Counted(toys.Dropping(), {}), Mended(toys.Dropping(), frozenset({"accumulates"}))):
         wrapper.training = False
         assert wrapper.obj.training is False and wrapper.training is False
@@ -180,9 +181,16 @@ def test_wrappers_pass_the_mode_the_draw_and_the_rows_through():
     assert centering.rows_independent is False and centering.rng is None
 
 
-def test_per_row_hypotheses_are_not_asked_of_dependent_rows():
-    from checks.layer_subject import LayerSubject
-    x = [[0.5, -1.0, 2.0], [1.5, 0.25, -0.75]]
-    subject = LayerSubject(toys.Centering(), x, 0, "specs/centering.md")
+def test_the_per_row_hypothesis_of_a_parameter_is_asked_of_dependent_rows_as_each_rows_share():
+    """dy masked to one row gives that row's share of the batch's gradient, dependent rows or not: the shares of
+    BatchNorm's dbeta add up to the whole numeric gradient. dx has no per-row hypothesis."""
+    from checks.gradcheck.layer_subject import LayerSubject
+    layer = reference.BatchNorm(3)
+    x = [[0.5, -1.0, 2.0], [1.5, 0.25, -0.75], [-0.5, 1.0, 0.0]]
+    subject = LayerSubject(layer, x, 0, "specs/batch_norm.md")
     subject.probe([])
-    assert subject.per_row("dx") is None and subject.per_row("dW") is None
+    shares = subject.per_row("dbeta")
+    whole = subject.weighted("dbeta", subject.dy)
+    assert subject.per_row("dx") is None and len(shares) == 3
+    for j, entry in enumerate(whole):
+        assert abs(sum(share[j].numeric for share in shares) - entry.numeric) < 1e-8

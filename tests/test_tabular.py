@@ -11,9 +11,9 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from reference import tabular, training
-from reference.bike_sharing import DataError
-from reference.config import resolve
+from reference.trainer import tabular, training
+from reference.trainer.bike_sharing import DataError
+from reference.trainer.config import resolve
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -10,9 +10,9 @@ import xml.etree.ElementTree as ET
 import pytest
 
 import reference
-from reference import plots, sanity, training
-from reference.checkpoint import load_model
-from reference.config import resolve
+from reference.trainer import plots, sanity, training
+from reference.trainer.checkpoint import load_model
+from reference.trainer.config import resolve
 from reference.minibatches import minibatches
 
 TINY = {"epochs": 3, "model": {"sizes": [5, 4, 1]}, "data": {"every": 20}, "optimizer": {"name": "sgd", "lr": 0.3}}

@@ -1,10 +1,11 @@
 """Grading: a submitted layer or loss, run isolated in a child process, scored by the checks in the grader.
 
-    python -m checks grade FILE [--component NAME] [--format text|json|gradescope|junit] [--out PATH]
-    python -m checks grade-all DIR [--jobs N] [--out DIR]
-    python -m checks gradescope-bundle --component NAME --out autograder.zip
-    python -m checks template NAME
-    python -m checks grade FILE --step N, python -m checks template --step N   (the course: steps.py)
+    python3 -m checks grade FILE [--component NAME] [--format text|json|gradescope|junit] [--out PATH]
+    python3 -m checks grade-all DIR [--jobs N] [--out DIR] [--roster CSV] [--only NAME ...] [--format canvas|moodle]
+    python3 -m checks gradescope-bundle --component NAME --out autograder.zip
+    python3 -m checks template NAME [--out FILE]
+    python3 -m checks grade FILE --step N, python3 -m checks template --step N   (the course: steps.py)
+    (nnref is the same command, once the project is installed)
 
 The verdict is computed where the submission cannot reach it: the submission
 runs in runner.py, a child process (process.py) that only answers calls with

@@ -12,16 +12,17 @@ explains the difference from the spec.
 """
 import random
 
-from checks import nested, probes
+from checks import nested
+from checks.gradcheck import probes
 from checks.components import LAYER
-from checks.fast import DIRECTIONS
+from checks.gradcheck.fast import DIRECTIONS
 from checks.gradcheck import run as run_check
 from checks.grading.agreement import copy_params
 from checks.grading.context import Verdict
 from checks.grading.remote import mirror
-from checks.layer_subject import LayerSubject
-from checks.report import GradReport
-from checks.subjects import Counted, LossSubject, Stop, earlier_point
+from checks.gradcheck.layer_subject import LayerSubject
+from checks.gradcheck.report import GradReport
+from checks.gradcheck.subjects import Counted, LossSubject, Stop, earlier_point
 
 POINTS = 2  # gradient-check points per drawn variant
 NOISE = 1e-2  # a relative error below this, from numbers that change call to call, is the determinism rule's

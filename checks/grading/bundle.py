@@ -24,6 +24,7 @@ import hypothesis
 from checks.grading.places import ROOT
 
 PACKAGES = ("checks", "reference", "specs")
+INSTRUMENTS = os.path.join("checks", "instruments")  # the maintainers' tools: not shipped to students
 SKIPPED = ("__pycache__", ".pyc", ".hypothesis")
 
 SETUP = """#!/usr/bin/env bash
@@ -93,7 +94,8 @@ def files():
     found = []
     for package in PACKAGES:
         for folder, subfolders, names in os.walk(os.path.join(ROOT, package)):
-            subfolders[:] = sorted(d for d in subfolders if d not in SKIPPED)
+            subfolders[:] = sorted(d for d in subfolders if d not in SKIPPED
+                                   and os.path.relpath(os.path.join(folder, d), ROOT) != INSTRUMENTS)
             for name in sorted(names):
                 if not name.endswith(SKIPPED):
                     path = os.path.join(folder, name)

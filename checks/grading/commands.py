@@ -26,7 +26,7 @@ def add_choice(p, required=False, component_help="the component (default: from t
     which = p.add_mutually_exclusive_group(required=required)
     which.add_argument("--component", choices=GRADABLE, metavar="NAME", help=component_help + ", ".join(GRADABLE))
     which.add_argument("--step", type=int, choices=sorted(STEPS), metavar="N",
-                       help="a step of the course (specs/README.md, 1 to 12): its component and the checks it teaches")
+                       help="a step of the course (specs/course.md, 1 to 12): its component and the checks it teaches")
 
 
 def add_grading_options(p):
@@ -215,7 +215,7 @@ def add_commands(commands):
     t = commands.add_parser("template", help="print a starter file for a learner")
     t.add_argument("name", nargs="?", choices=GRADABLE, metavar="NAME", help="the component: " + ", ".join(GRADABLE))
     t.add_argument("--step", type=int, choices=sorted(STEPS), metavar="N",
-                   help="the starter file of a step of the course (specs/README.md), instead of NAME")
+                   help="the starter file of a step of the course (specs/course.md), instead of NAME")
     t.add_argument("--out", metavar="PATH", help="write it to PATH instead of printing it (never over an existing "
                                                  "file, unless --force)")
     t.add_argument("--force", action="store_true", help="with --out: replace PATH if it exists")

@@ -30,7 +30,7 @@ class CheckResult:
     score: float
     max_score: float
     message: str
-    diagnosis: str = None  # a code of the gradient checker (checks/diagnosis.py, checks/probes.py), or None
+    diagnosis: str = None  # a code of the gradient checker (checks/gradcheck/diagnosis.py, checks/gradcheck/probes.py), or None
     reread: str = None  # the spec section to reread when it failed
 
     def to_json(self):
@@ -50,7 +50,7 @@ class Report:
     output: str = ""
     refused: list = field(default_factory=list)
     seconds: float = 0.0
-    step: int = None  # the course step graded (specs/README.md), or None
+    step: int = None  # the course step graded (specs/course.md), or None
     seed: int = None  # what the checks drew their shapes and arguments from: --seed reproduces the grading
     variants: list = field(default_factory=list)  # the drawn variants, e.g. "Dense(4, 6) on x (5, 4)"
     degenerate: list = field(default_factory=list)  # "identity", "constant output", "all-zero gradient"

@@ -1,4 +1,4 @@
-"""The twelve steps of the course (specs/README.md), each a gradable unit and the checks that step teaches.
+"""The twelve steps of the course (specs/course.md), each a gradable unit and the checks that step teaches.
 
 `python -m checks grade FILE --step N` grades the step's component with the
 step's rubric; `python -m checks template --step N` prints its starter file.

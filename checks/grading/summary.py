@@ -7,8 +7,8 @@ its Report and the file's modification time. Summary(entries) computes:
   10% (the last one holds 100%);
 - statuses: how many submissions have each status;
 - checks: for every check, how many submissions passed it, of how many;
-- diagnoses: each diagnosis of the gradient checker (checks/diagnosis.py,
-  checks/probes.py) that failing checks carry, with the gradient block it
+- diagnoses: each diagnosis of the gradient checker (checks/gradcheck/diagnosis.py,
+  checks/gradcheck/probes.py) that failing checks carry, with the gradient block it
   was found in ("single-sample in db"), the students who have it, most
   common first, and one student's evidence as an example;
 - slowest: the submissions that took longest to grade.

@@ -129,7 +129,7 @@ def header(name, cls, kind, step, notes=()):
         lines = [f'"""{cls}: a starter file. Write the methods below, then grade your work:', "",
                  f"    python3 -m checks grade {name}.py", ""]
     else:
-        lines = [f'"""Step {step.number} of the course (specs/README.md): {step.title[0].lower() + step.title[1:]}.',
+        lines = [f'"""Step {step.number} of the course (specs/course.md): {step.title[0].lower() + step.title[1:]}.',
                  "", "Write the methods below, then grade your work:", "",
                  f"    python3 -m checks grade {step.file} --step {step.number}", ""]
         later = later_step_with_every_method(step)

@@ -1,7 +1,7 @@
 """Invariants of Neuron (specs/neuron.md), on top of every layer's rules.
 
 D is read from the neuron's own w (D,). The first two properties call forward
-only: step 1 of the course (specs/README.md) grades them before derivatives
+only: step 1 of the course (specs/course.md) grades them before derivatives
 are taught.
 """
 from hypothesis import given

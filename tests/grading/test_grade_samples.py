@@ -1,7 +1,7 @@
 """The samples make bench-grading grades: the reference's source, and bugs made from it by replacing text."""
 import pytest
 
-from checks.grading import speed
+from checks.instruments import grading_speed as speed
 
 
 @pytest.mark.parametrize("component", sorted(speed.BUGS))

@@ -158,9 +158,9 @@ def test_the_entry_point_is_nnref_and_names_itself(monkeypatch, capsys):
 def test_the_docs_show_the_out_form_and_python3_never_a_redirect_over_a_file():
     with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as f:
         learn = f.read().split("## Learn")[1].split("\n## ")[0]
-    with open(os.path.join(ROOT, "specs", "README.md"), encoding="utf-8") as f:
+    with open(os.path.join(ROOT, "specs", "course.md"), encoding="utf-8") as f:
         course = f.read()
-    for where, text in (("README.md, Learn", learn), ("specs/README.md", course)):
+    for where, text in (("README.md, Learn", learn), ("specs/course.md", course)):
         assert not re.search(r"checks template [^\n`]*> ", text), f"{where} redirects a starter over a file"
         assert "python -m checks" not in text, f"{where}: python3, not python"
     assert learn.index("python3 -m checks template --step 1 --out step01_neuron.py") < learn.index("pip install")

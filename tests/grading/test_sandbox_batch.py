@@ -14,7 +14,7 @@ import zipfile
 import pytest
 
 import reference
-from reference.bike_sharing import chronological_split, load
+from reference.trainer.bike_sharing import chronological_split, load
 from checks import baseline
 from checks.grading import formats
 from checks.grading.bundle import bundle

@@ -14,7 +14,7 @@ own diagnosis and evidence.
 import math
 from dataclasses import dataclass, field
 
-from checks.finite_differences import band
+from checks.gradcheck.finite_differences import band
 
 SHOWN = 3  # entries shown per block (worst failures, kinks)
 PROTOCOL = ("specs/protocol.md", "Layers")

@@ -17,8 +17,8 @@ as a number.
 from dataclasses import dataclass
 from fractions import Fraction
 
-from checks.evidence import RELATIVE, count, fits, reread
-from checks.finite_differences import compare
+from checks.gradcheck.evidence import RELATIVE, count, fits, reread
+from checks.gradcheck.finite_differences import compare
 
 
 @dataclass(frozen=True)

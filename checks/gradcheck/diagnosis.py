@@ -45,8 +45,9 @@ failing block is still diagnosed and listed; without such a finding the first
 failing block (dx, then the parameters) whose code is not unknown wins;
 unstable, a probe at extreme inputs, is the code when every block passes.
 """
-from checks import factors, formulas, nested, normalization_diagnosis
-from checks.evidence import all_fit, count, fits, reread
+from checks import nested
+from checks.gradcheck import factors, formulas, normalization_diagnosis
+from checks.gradcheck.evidence import all_fit, count, fits, reread
 
 def transposed(block, subject):
     shape, given, entries = block.shape, block.given, block.entries or block.expected

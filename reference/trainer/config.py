@@ -5,8 +5,8 @@ import json
 import math
 import os
 
-from reference.architecture import ACTIVATIONS, INITIALIZERS, LAYERS, SETTINGS
-from reference.bike_sharing import FEATURES, SCALES, TARGETS
+from reference.trainer.architecture import ACTIVATIONS, INITIALIZERS, LAYERS, SETTINGS
+from reference.trainer.bike_sharing import FEATURES, SCALES, TARGETS
 
 DEFAULT = {
     "model": {"sizes": [5, 8, 1], "activations": ["relu", "identity"], "init": "he_normal"},

@@ -23,9 +23,10 @@ numeric side.
 """
 import math
 
-from checks import nested, probes
+from checks import nested
+from checks.gradcheck import probes
 from checks.held import Passing
-from checks.finite_differences import numeric_entries
+from checks.gradcheck.finite_differences import numeric_entries
 
 
 class Stop(Exception):

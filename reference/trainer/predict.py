@@ -1,10 +1,10 @@
 """Predictions of a saved model on the rows of a CSV file, in the target's own units (specs/predict.md)."""
 import os
 
-from reference.bike_sharing import read_rows
-from reference.checkpoint import load_model
+from reference.trainer.bike_sharing import read_rows
+from reference.trainer.checkpoint import load_model
 from reference.sequential import evaluate
-from reference.tabular import decode, encode
+from reference.trainer.tabular import decode, encode
 
 FAR = 1.0  # an input more than this many training ranges outside the training range is far outside it
 

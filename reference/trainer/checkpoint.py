@@ -8,9 +8,9 @@ import json
 import os
 import tempfile
 
-from reference.architecture import LAYERS, build_layers
+from reference.trainer.architecture import LAYERS, build_layers
 from reference.parameters import copy, shape
-from reference.tabular import width
+from reference.trainer.tabular import width
 
 MODEL_FORMAT = "nn-reference model 2"
 STATE_FORMAT = "nn-reference checkpoint 1"

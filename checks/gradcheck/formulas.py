@@ -17,8 +17,8 @@ curve in numbers), or the range of analytic / numeric.
 """
 from fractions import Fraction
 
-from checks.evidence import fits
-from checks.slopes import least_squares, output_polynomial
+from checks.gradcheck.evidence import fits
+from checks.gradcheck.slopes import least_squares, output_polynomial
 
 DY_POWERS, FREE_POWERS = 5, 3  # dy v^0 .. dy v^4, and v^0 .. v^2
 SPARE = 3  # entries beyond the number of terms that a fit must also hold in

@@ -8,7 +8,7 @@ in a fresh process, the three ways in turn: in-process (no child: the floor),
 reduced, sandbox. The course mixes correct submissions with two kinds of
 wrong ones, made from the reference's source.
 
-    python -m checks.grading.speed [--count 100] [--jobs 2] [--repeat 1] [COMPONENT ...]
+    python -m checks.instruments.grading_speed [--count 100] [--jobs 2] [--repeat 1] [COMPONENT ...]
 """
 import os
 import resource
@@ -50,7 +50,7 @@ def one(component, folder, way, repeat=1):
     env = {**os.environ, "NN_GRADER_ISOLATION": way}
     runs = []
     for _ in range(repeat):
-        done = subprocess.run([sys.executable, "-m", "checks.grading.speed", "--time-one", path, component, way],
+        done = subprocess.run([sys.executable, "-m", "checks.instruments.grading_speed", "--time-one", path, component, way],
                               capture_output=True, text=True, env=env, check=True)
         runs.append([float(v) for v in done.stdout.split()])
     return tuple(statistics.median(r[i] for r in runs) for i in range(4))
@@ -86,7 +86,7 @@ def course(component, folder, count, jobs):
 
 def arguments(argv):
     """The command line; a broken rule ends the run in one line, exit 2."""
-    p = Parser(prog="python -m checks.grading.speed")
+    p = Parser(prog="python -m checks.instruments.grading_speed")
     p.add_argument("components", nargs="*", metavar="COMPONENT",
                    help=f"components to time (default: {', '.join(sorted(BUGS))})")
     p.add_argument("--count", type=int, default=100)

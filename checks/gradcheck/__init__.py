@@ -4,17 +4,17 @@
     check_loss(loss, y_pred, y_true, component="loss", *, fast=False, directions=4, seed=0)
     check_function(f, gradient, params, component="function", *, fast=False, directions=4, seed=0)
 
-Each returns a GradReport (checks/report.py): passed, message(), to_json(),
+Each returns a GradReport (checks/gradcheck/report.py): passed, message(), to_json(),
 diagnosis and evidence. A check runs the cheap protocol probes
-(checks/probes.py), then compares the analytic gradient with central
+(checks/gradcheck/probes.py), then compares the analytic gradient with central
 differences entry by entry, for the input and every parameter
-(checks/finite_differences.py); only when something fails does it test the
-hypotheses of checks/diagnosis.py. It uses forward, backward, params and
+(checks/gradcheck/finite_differences.py); only when something fails does it test the
+hypotheses of checks/gradcheck/diagnosis.py. It uses forward, backward, params and
 grads and nothing else, and perturbs the entries of x, y_pred and
 params[name] in place, so a layer that lives elsewhere (a proxy) works too.
 
 - fast=True first compares `directions` signed random directional
-  derivatives (checks/fast.py); on any mismatch, any direction that crosses
+  derivatives (checks/gradcheck/fast.py); on any mismatch, any direction that crosses
   a kink, or any protocol finding it falls back to the full check, whose
   report it returns (mode "fast, then full").
 - elementwise: whether the layer acts entry by entry (ReLU, Tanh: it enables
@@ -30,12 +30,12 @@ params[name] in place, so a layer that lives elsewhere (a proxy) works too.
 """
 import random
 
-from checks import diagnosis
-from checks.fast import DIRECTIONS, project
-from checks.finite_differences import compare
-from checks.report import GradReport
-from checks.layer_subject import LayerSubject
-from checks.subjects import Counted, FunctionSubject, LossSubject, Stop
+from checks.gradcheck import diagnosis
+from checks.gradcheck.fast import DIRECTIONS, project
+from checks.gradcheck.finite_differences import compare
+from checks.gradcheck.report import GradReport
+from checks.gradcheck.layer_subject import LayerSubject
+from checks.gradcheck.subjects import Counted, FunctionSubject, LossSubject, Stop
 
 __all__ = ["GradReport", "check_layer", "check_loss", "check_function"]
 FIRST = ("nondeterministic", "mutates-input", "accumulates")  # protocol findings that come before any block

@@ -1,6 +1,6 @@
 """Diagnosis of a normalization layer's dx (BatchNorm, LayerNorm): the mistakes particular to them.
 
-Two hypotheses, read by checks/diagnosis.py after its own, through the protocol alone:
+Two hypotheses, read by checks/gradcheck/diagnosis.py after its own, through the protocol alone:
 
 - missing-gamma     a equals the numeric gradient of the same layer with params["gamma"] set to
                     ones: the factor gamma of dL/dxhat = dy * gamma is left out (it hides when
@@ -12,9 +12,9 @@ Two hypotheses, read by checks/diagnosis.py after its own, through the protocol 
 """
 import math
 
-from checks.evidence import all_fit, count, reread
+from checks.gradcheck.evidence import all_fit, count, reread
 from checks import nested
-from checks.finite_differences import numeric_entries
+from checks.gradcheck.finite_differences import numeric_entries
 
 AXES = {"column": "batch", "row": "row"}  # the slices a normalization works on, and whose statistics they are
 

@@ -18,7 +18,7 @@ a full epoch: the cost of an epoch is its number of batches times the cost of on
 
 Timings use time.perf_counter: one warm-up epoch, then the median of several
 repeats, taken in turns so that a busy moment of the machine hits every
-implementation alike. Run as `python -m checks.bench` (see --help).
+implementation alike. Run as `python -m checks.instruments.bench` (see --help).
 """
 import os
 import platform
@@ -31,9 +31,9 @@ import warnings
 import reference
 from checks.cli import Parser
 from checks.gradcheck import check_layer
-from reference.bike_sharing import chronological_split, load
+from reference.trainer.bike_sharing import chronological_split, load
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 HIDDEN, BATCH, LR = 8, 64, 0.1
 REPEATS = 5
 MICROGRAD_ROWS = 384
@@ -366,7 +366,7 @@ def verdict(met):
 
 
 def arguments(argv):
-    p = Parser(prog="python -m checks.bench", description=__doc__.splitlines()[0])
+    p = Parser(prog="python -m checks.instruments.bench", description=__doc__.splitlines()[0])
     p.add_argument("--repeats", type=int, default=REPEATS, help=f"timed repeats after the warm-up (default {REPEATS})")
     p.add_argument("--rows", type=int, default=None, help="train on the first ROWS rows only (a quick run)")
     p.add_argument("--no-growth", action="store_true", help="skip the table of hidden and batch sizes")
@@ -390,7 +390,7 @@ def main(argv=None, out=print):
         classes += [Torch, TorchBare]
     else:
         notes.append("torch is not installed: the PyTorch rows and the torch target are skipped.")
-    optimizer = "reference.SGD" if hasattr(reference, "SGD") else "InlineSGD of checks/bench.py (no reference.SGD)"
+    optimizer = "reference.SGD" if hasattr(reference, "SGD") else "InlineSGD of checks/instruments/bench.py (no reference.SGD)"
 
     out(f"One epoch of the 5-{HIDDEN}-1 ReLU MLP: {len(x)} training rows of hourly bike data, "
         f"batch {BATCH}, MSE, gradient descent (lr {LR}).")

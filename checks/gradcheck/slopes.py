@@ -19,7 +19,7 @@ dy * f'(y) (the derivative at the output), dy * f'(f^-1(x)) (a derivative
 written in terms of y, such as 1 - y^2 for tanh, applied to x instead), or
 dy * f'(dy); formulas.py writes the spec's slope g(y) beside a wrong one.
 """
-from checks.finite_differences import STEPS, judge
+from checks.gradcheck.finite_differences import STEPS, judge
 
 BOUND = 4096.0  # bisection searches z in [-BOUND, BOUND]
 BISECTIONS = 80

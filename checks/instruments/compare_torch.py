@@ -11,13 +11,13 @@ the epoch, the step, the parameter and the entry where it first did.
 
 torch is an optional extra: without it the run says how to install it and
 exits 0, since nothing is wrong with the project. The two sides are the
-classes of checks/bench.py. Run as `python -m checks.compare_torch` (--help).
+classes of checks/instruments/bench.py. Run as `python -m checks.instruments.compare_torch` (--help).
 """
 import random
 import sys
 from dataclasses import dataclass
 
-from checks import bench
+from checks.instruments import bench
 from checks.cli import Parser
 from reference.minibatches import minibatches
 
@@ -120,7 +120,7 @@ def verdict(largest, first, steps, parameters, tolerance=TOLERANCE):
 
 
 def arguments(argv):
-    p = Parser(prog="python -m checks.compare_torch", description=__doc__.splitlines()[0])
+    p = Parser(prog="python -m checks.instruments.compare_torch", description=__doc__.splitlines()[0])
     p.add_argument("--epochs", type=int, default=EPOCHS, help=f"epochs to train (default {EPOCHS})")
     p.add_argument("--rows", type=int, default=None, help="train on the first ROWS training rows only (a quick run)")
     p.add_argument("--lr", type=float, default=bench.LR, help=f"learning rate (default {bench.LR})")

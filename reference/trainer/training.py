@@ -12,14 +12,14 @@ import random
 import sys
 import time
 
-from reference import metrics, plots, report, sanity, tabular
+from reference.trainer import metrics, plots, report, sanity, tabular
 from reference.adam import Adam
-from reference.architecture import build_layers, layers_from_sizes, output_width
-from reference.bike_sharing import HOUR_CSV, encoding, load
+from reference.trainer.architecture import build_layers, layers_from_sizes, output_width
+from reference.trainer.bike_sharing import HOUR_CSV, encoding, load
 from reference.binary_cross_entropy import BinaryCrossEntropy
-from reference.checkpoint import (model_record, read_json, read_state, remove_leftovers, set_params, state_record,
+from reference.trainer.checkpoint import (model_record, read_json, read_state, remove_leftovers, set_params, state_record,
                                   write_json, write_text)
-from reference.config import fail
+from reference.trainer.config import fail
 from reference.minibatches import minibatches
 from reference.momentum import Momentum
 from reference.mse import MSE

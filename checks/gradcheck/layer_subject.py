@@ -20,10 +20,11 @@ one row gives that row's share of the whole batch's gradient.
 """
 import random
 
-from checks import nested, probes, slopes
+from checks import nested
+from checks.gradcheck import probes, slopes
 from checks.held import held
-from checks.finite_differences import Entry, judge, numeric_entries, sweep
-from checks.subjects import Stop, Subject, earlier_point, short
+from checks.gradcheck.finite_differences import Entry, judge, numeric_entries, sweep
+from checks.gradcheck.subjects import Stop, Subject, earlier_point, short
 
 
 class LayerSubject(Subject):

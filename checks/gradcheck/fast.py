@@ -14,7 +14,7 @@ u are rounded to multiples of 1/16 so the steps h u stay exact.
 import math
 
 from checks import nested
-from checks.finite_differences import five_point, judge
+from checks.gradcheck.finite_differences import five_point, judge
 
 DIRECTIONS = 4
 GRID = 16.0

@@ -1,10 +1,9 @@
-"""python -m checks.mutation: the gate that reads a mutmut run and says whether the checks caught the mutants.
+"""python -m checks.instruments.mutation: the gate that reads a mutmut run and says whether the checks caught the mutants.
 
 Scope: make mutation mutates the components (every module of reference/ that
 defines a name in reference.__all__) and the numeric helpers they compute
 with (tensor, parameters, minibatches): the code the checks validate. The
-application modules (training, config, plots, checkpoint, predict, sanity,
-architecture, bike_sharing, __main__) are out of scope: they are output
+training application (reference/trainer/ and reference/__main__.py) is out of scope: they are output
 formatting, file handling and argument parsing, covered by tests/, not by the
 checks. pyproject.toml's [tool.mutmut] only_mutate lists the in-scope files;
 within them nothing is excluded from mutation.
@@ -16,7 +15,7 @@ The gate fails when
 - a gradient function, or an in-scope module, got no mutants at all (mutmut
   silently skips decorated methods);
 - a survivor (or a mutant no test reached) outside gradient code is not
-  explained in checks/equivalent_mutants.txt, or an entry there matches no
+  explained in checks/instruments/equivalent_mutants.txt, or an entry there matches no
   survivor any more (stale);
 - a mutant got no verdict (suspicious, skipped, not checked, segfault).
 It prints a table per component and writes the same as JSON.
@@ -33,16 +32,16 @@ from pathlib import Path
 
 from checks.cli import Parser
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 HELPERS = ("tensor", "parameters", "minibatches")  # the numeric helpers the components compute with
 GRADIENT_METHODS = ("backward", "step", "gradient")  # a layer's or loss's backward, an optimizer's step, a penalty's
 ALSO_GRADIENT = ("reference.weight_decay.WeightDecay.add",)  # adds the penalty gradient to the data-loss gradient
 KILLED = ("killed", "timeout", "caught by type check")
-EXPLAINABLE = ("survived", "no tests")  # outside gradient code these pass when checks/equivalent_mutants.txt says why
+EXPLAINABLE = ("survived", "no tests")  # outside gradient code these pass when checks/instruments/equivalent_mutants.txt says why
 # "other": no verdict (suspicious, skipped, not checked, segfault); "explained": survivors and untested mutants
-# that checks/equivalent_mutants.txt explains (counted in "survived" or "no tests" too)
+# that checks/instruments/equivalent_mutants.txt explains (counted in "survived" or "no tests" too)
 COLUMNS = ("mutants", "killed", "survived", "timed out", "no tests", "other", "explained")
-EXPLAINED_FILE = "checks/equivalent_mutants.txt"
+EXPLAINED_FILE = "checks/instruments/equivalent_mutants.txt"
 
 
 # What is in scope, and which functions are gradient code -----------------------------------------------------
@@ -163,7 +162,7 @@ def changed_lines(diff):
 
 @dataclass
 class Explanation:
-    """One entry of checks/equivalent_mutants.txt: a function, the line as written, the line as mutated, why."""
+    """One entry of checks/instruments/equivalent_mutants.txt: a function, the line as written, the line as mutated, why."""
 
     function: str
     removed: tuple
@@ -177,7 +176,7 @@ class Explanation:
 
 
 class ExplanationError(ValueError):
-    """checks/equivalent_mutants.txt breaks its format; the message names the line."""
+    """checks/instruments/equivalent_mutants.txt breaks its format; the message names the line."""
 
 
 def parse_explanations(text, where=EXPLAINED_FILE):
@@ -215,7 +214,7 @@ class Failure:
     mutant: str  # the mutant's name, or "" for a failure that is not about one mutant
     message: str
     diff: str = ""
-    explainable: bool = False  # an entry in checks/equivalent_mutants.txt would settle it
+    explainable: bool = False  # an entry in checks/instruments/equivalent_mutants.txt would settle it
 
 
 @dataclass
@@ -362,7 +361,7 @@ def mutmut_results(root):
 
 
 def main(argv=None, out=print):
-    parser = Parser(prog="python -m checks.mutation", description=__doc__.splitlines()[0])
+    parser = Parser(prog="python -m checks.instruments.mutation", description=__doc__.splitlines()[0])
     parser.add_argument("--results", help="a saved `mutmut results --all true` (default: run it)")
     parser.add_argument("--root", default=str(ROOT), help="the project root (holding reference/ and mutants/)")
     parser.add_argument("--explained", help=f"the reviewed file (default: ROOT/{EXPLAINED_FILE})")

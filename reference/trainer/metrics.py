@@ -7,7 +7,7 @@ mean target (regression) or the most frequent class (classification) of the rows
 import math
 
 from reference.sequential import evaluate
-from reference.tabular import decode, truth
+from reference.trainer.tabular import decode, truth
 
 
 def regression(targets, predictions):

@@ -8,7 +8,7 @@ import math
 import os
 import random
 
-from reference.bike_sharing import DataError, column_index, is_number, parse_number, read_rows
+from reference.trainer.bike_sharing import DataError, column_index, is_number, parse_number, read_rows
 from reference.softmax import softmax_row
 
 MAX_CATEGORIES = 50  # a text column with more values than this is an identifier or free text, not a category

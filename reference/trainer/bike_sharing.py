@@ -8,7 +8,7 @@ import io
 import math
 import os
 
-HOUR_CSV = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "bike-sharing", "hour.csv")
+HOUR_CSV = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data", "bike-sharing", "hour.csv")
 FEATURES = ("hr", "temp", "hum", "windspeed", "workingday")
 SCALES = {
     "season": 4.0, "yr": 1.0, "mnth": 12.0, "hr": 23.0, "holiday": 1.0, "weekday": 6.0,
