@@ -94,7 +94,7 @@ COMPONENTS = {c.name: c for c in [
               lambda impl: (reference.Sequential([dense_like(reference.Dense, 5, 2, 0), impl()]), reference.MSE()),
               gradable=True, draw=draws.softmax),
     Component("mse", "MSE", LOSS, lambda impl: impl(),
-              lambda rng: (gaussian(rng, 4, 2), gaussian(rng, 4, 2)),
+              lambda rng: (gaussian(rng, 4, 3), gaussian(rng, 4, 3)),  # M = 2 would let 1/N pass for 2/(N M)
               lambda s: s.regression_batches(), lambda s: s.regression_batches(s.values(-s.EXTREME, s.EXTREME)), REGRESSION,
               lambda impl: (mlp(reference.ReLU()), impl()), gradable=True, draw=draws.mse,
               steps=(Step(2, "The loss", {"value": 2, "properties": 2}, MSE_FORWARD, ("forward",)),

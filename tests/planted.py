@@ -137,6 +137,15 @@ class MSEMissingTwo(MSE):
         return [[g / 2.0 for g in row] for row in super().backward()]
 
 
+class MSEOverRowsOnly(MSE):
+    """dL/dp = (p - t) / N: averaged over the rows only, and the 2 dropped; equal to the spec's when M = 2."""
+
+    component, block, diagnosis = "mse", "dy_pred", "scale"
+
+    def backward(self):
+        return [[r / len(self.residual) for r in row] for row in self.residual]
+
+
 class BCESignFlip(BinaryCrossEntropy):
     """dL/dp = (t - p) / (p (1 - p) N): the sign is reversed."""
 

@@ -69,7 +69,8 @@ def test_a_sign_flip_is_explained_in_one_sentence():
 @pytest.mark.parametrize("bug, factor, words", [
     (planted.DenseBiasMean, "1/4", "c = 1/N for a batch of N = 4 rows"),
     (planted.MSEMissingTwo, "1/2", "a factor 2 is missing"),
-    (planted.MSESumNotMean, "8", "c = N M = 8"),
+    (planted.MSESumNotMean, "12", "c = N M = 12"),
+    (planted.MSEOverRowsOnly, "3/2", "c = M/2"),
     (planted.SCENotAveraged, "4", "c = N, the 4 rows of the batch"),
     (planted.LeakyReLUHardCodedSlope, "1/10", "in the 8 entries that fail, and is right in the other 4"),
 ])
