@@ -35,7 +35,7 @@ rule checks found mended (insulated.py), so each breach costs one rule.
 import random
 
 from checks import baseline, descent, nested
-from checks.components import LAYER, LOSS, OPTIMIZER
+from checks.components import COMPONENTS, LAYER, LOSS, OPTIMIZER
 from checks.grading import against_spec
 from checks.grading.agreement import compare, copy_params, error_text, forward, value
 from checks.grading.context import DETERMINISM, Verdict
@@ -69,7 +69,10 @@ NOT_COUNTED = {"forward": "forward does not match the spec", "value": "forward d
                "gradient": "the gradient does not match the spec"}
 
 
-MODES = ("dropout", "batch_norm")  # the layers whose evaluation mode computes something else
+# The layers whose evaluation mode computes something else: the reference's own layers that keep a mode
+# (specs/protocol.md, "Modes"); a network only passes its mode on, and is graded through its layers.
+MODES = tuple(name for name, c in COMPONENTS.items()
+              if c.kind == LAYER and not c.network and hasattr(c.build(c.reference), "training"))
 TRAINING_FORWARDS = 3  # training forwards before the evaluation check: enough to move BatchNorm's running statistics
 
 
