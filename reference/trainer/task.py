@@ -12,7 +12,7 @@ from reference.softmax_cross_entropy import SoftmaxCrossEntropy
 from reference.trainer import sanity, tabular
 from reference.trainer.architecture import layers_from_sizes
 from reference.trainer.bike_sharing import HOUR_CSV, encoding, load
-from reference.trainer.config import fail
+from reference.trainer.config_rules import fail
 
 PARTS = ("train", "validation", "test")
 LOSS_NAMES = {MSE: "MSE", BinaryCrossEntropy: "binary cross-entropy", SoftmaxCrossEntropy: "cross-entropy"}

@@ -22,7 +22,7 @@ from reference.trainer import plots, sanity, tabular
 from reference.trainer.architecture import build_layers, output_width
 from reference.trainer.checkpoint import (model_record, read_state, remove_leftovers, set_params, state_record,
                                           write_json, write_text)
-from reference.trainer.config import fail
+from reference.trainer.config_rules import fail
 from reference.trainer.results import finish
 from reference.trainer.task import LOSS_NAMES, baseline_loss, data_loss, inspected, layer_list, loss_for, outputs
 from reference.weight_decay import WeightDecay
