@@ -13,7 +13,8 @@ import time
 from reference.trainer import training
 from reference.trainer.bike_sharing import DataError
 from reference.trainer.checkpoint import ModelError
-from reference.trainer.config import ConfigError, load, resolve
+from reference.trainer.config import load, resolve
+from reference.trainer.config_rules import ConfigError
 from reference.trainer.predict import predict
 from reference.trainer.sanity import SanityError
 from reference.trainer.training import TrainingError

@@ -7,7 +7,7 @@ import math
 import pytest
 
 import reference
-from checks.instruments import bench
+from checks.instruments import bench, implementations, peers
 
 TOLERANCE = 1e-12  # the implementations add in different orders; they agree to rounding
 
@@ -29,22 +29,22 @@ def assert_close(got, expected, what):
 @pytest.fixture(scope="module")
 def batch():
     """The first batch of 64 training rows: x (64, 5), t (64, 1)."""
-    return bench.training_data(bench.BATCH)
+    return implementations.training_data(implementations.BATCH)
 
 
 @pytest.fixture(scope="module")
 def expected(batch):
     """The reference's loss and gradients [dW1, db1, dW2, db2] at the initial weights."""
-    return bench.Reference(bench.initial_weights()).gradients(*batch)
+    return implementations.Reference(implementations.initial_weights()).gradients(*batch)
 
 
-def peers():
+def runnable_peers():
     """The implementation classes that can run here: micrograd and torch only when installed."""
-    classes = [bench.Learner]
-    if bench.micrograd_available():
-        classes.append(bench.Micrograd)
-    if bench.torch_available():
-        classes += [bench.Torch, bench.TorchBare]
+    classes = [implementations.Learner]
+    if peers.micrograd_available():
+        classes.append(peers.Micrograd)
+    if peers.torch_available():
+        classes += [peers.Torch, peers.TorchBare]
     return classes
 
 
@@ -55,18 +55,18 @@ def test_the_reference_gradients_have_the_shapes_of_the_5_8_1_mlp(expected):
     assert len(flatten([dW1, db1, dW2, db2])) == 57
 
 
-@pytest.mark.parametrize("cls", peers(), ids=lambda cls: cls.name)
+@pytest.mark.parametrize("cls", runnable_peers(), ids=lambda cls: cls.name)
 def test_a_peer_computes_the_reference_loss_and_gradients_on_one_batch(cls, batch, expected):
-    L, grads = cls(bench.initial_weights()).gradients(*batch)
+    L, grads = cls(implementations.initial_weights()).gradients(*batch)
     assert_close(L, expected[0], f"{cls.name}: the loss")
     assert_close(grads, expected[1], f"{cls.name}: the gradients [dW1, db1, dW2, db2]")
 
 
-@pytest.mark.parametrize("cls", peers(), ids=lambda cls: cls.name)
+@pytest.mark.parametrize("cls", runnable_peers(), ids=lambda cls: cls.name)
 def test_a_peer_takes_the_reference_steps(cls, batch):
     """Three steps of gradient descent from the same weights give the same losses."""
     x, t = batch
-    ours, theirs = bench.Reference(bench.initial_weights()), cls(bench.initial_weights())
+    ours, theirs = implementations.Reference(implementations.initial_weights()), cls(implementations.initial_weights())
     xs, ts = theirs.prepare(x, t)
     for step in range(3):
         L = theirs.step(xs, ts)
@@ -80,7 +80,7 @@ def test_the_inline_update_is_the_update_of_reference_sgd():
     grads = {"W": [[0.5, 1.0], [-1.5, 2.0]], "b": [1.0, -0.5]}
     inline = {"W": [list(row) for row in params["W"]], "b": list(params["b"])}
     reference.SGD(0.1).step(params, grads)
-    bench.InlineSGD(0.1).step(inline, grads)
+    implementations.InlineSGD(0.1).step(inline, grads)
     assert inline == params
 
 

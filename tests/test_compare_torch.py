@@ -3,18 +3,18 @@ import sys
 
 import pytest
 
-from checks.instruments import bench, compare_torch
+from checks.instruments import compare_torch, implementations, peers
 
 ROWS = 200  # 4 batches of 64 and one of 8
 
 
 @pytest.fixture(scope="module")
 def data():
-    return bench.training_data(ROWS)
+    return implementations.training_data(ROWS)
 
 
 def sides(lr_a=0.1, lr_b=0.1):
-    return bench.Reference(bench.initial_weights(), lr_a), bench.Reference(bench.initial_weights(), lr_b)
+    return implementations.Reference(implementations.initial_weights(), lr_a), implementations.Reference(implementations.initial_weights(), lr_b)
 
 
 def test_two_sides_that_compute_the_same_agree_exactly(data):
@@ -43,7 +43,7 @@ def test_the_largest_difference_names_the_entry():
     assert (found.size, found.where(), found.ours, found.theirs) == (0.5, "epoch 3, step 7, 2.W[1][0]", 3.0, 3.5)
 
 
-@pytest.mark.skipif(not bench.torch_available(), reason="torch is not installed: make compare-torch installs its CPU "
+@pytest.mark.skipif(not peers.torch_available(), reason="torch is not installed: make compare-torch installs its CPU "
                                                         "build, make test does not need it")
 def test_reference_and_torch_agree_to_1e_9_on_a_short_run():
     printed = []

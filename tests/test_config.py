@@ -6,7 +6,8 @@ import sys
 
 import pytest
 
-from reference.trainer.config import DEFAULT, ConfigError, load, resolve
+from reference.trainer.config import DEFAULT, load, resolve
+from reference.trainer.config_rules import ConfigError
 
 BAD = [  # (config text, words the one-line error must contain)
     ('{"epochs": 3,', "is not valid JSON"),

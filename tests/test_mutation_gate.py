@@ -9,9 +9,10 @@ import textwrap
 
 import pytest
 
-from checks.instruments import mutation
-from checks.instruments.mutation import (ExplanationError, MutantSources, evaluate, parse_explanations, parse_results, render,
-                             split_name, table)
+from checks.instruments import mutation, mutation_scope
+from checks.instruments.equivalent_mutants import ExplanationError, parse_explanations
+from checks.instruments.mutants import MutantSources, changed_lines, parse_results, split_name
+from checks.instruments.mutation import evaluate, render, table
 
 RELU_BACKWARD = "reference.relu.xǁReLUǁbackward__mutmut_"
 RELU_FORWARD = "reference.relu.xǁReLUǁforward__mutmut_"
@@ -208,7 +209,7 @@ def test_diffs_are_read_from_the_mutated_files(tmp_path):
     assert " def backward(self, dy):" in diff
     assert "+    return [[g if v >= 0.0 else 0.0 for g, v in zip(g_row, x_row)] for g_row, x_row in zip(dy, self.x)]" \
         in diff
-    assert mutation.changed_lines(sources.diff("reference.relu.x_helper__mutmut_1")) == (("return a + 1",),
+    assert changed_lines(sources.diff("reference.relu.x_helper__mutmut_1")) == (("return a + 1",),
                                                                                         ("return a - 1",))
     assert sources.diff(RELU_BACKWARD + "9") == ""
 
@@ -229,19 +230,19 @@ def test_gradient_functions_and_scope_are_found_by_parsing(tmp_path):
     (reference / "relu.py").write_text("class ReLU:\n    def forward(self, x):\n        return x\n\n"
                                        "    @staticmethod\n    def backward(dy):\n        return dy\n")
     (reference / "sgd.py").write_text("class SGD:\n    def step(self, params, grads):\n        pass\n")
-    assert mutation.component_modules(reference) == ["relu", "sgd"]
-    assert mutation.in_scope_modules(reference) == ["minibatches", "parameters", "relu", "sgd", "tensor"]
-    assert mutation.gradient_functions(reference) == ["reference.relu.ReLU.backward", "reference.sgd.SGD.step"]
+    assert mutation_scope.component_modules(reference) == ["relu", "sgd"]
+    assert mutation_scope.in_scope_modules(reference) == ["minibatches", "parameters", "relu", "sgd", "tensor"]
+    assert mutation_scope.gradient_functions(reference) == ["reference.relu.ReLU.backward", "reference.sgd.SGD.step"]
 
 
 def test_the_real_scope_and_gradient_code():
     reference = mutation.ROOT / "reference"
-    gradient = mutation.gradient_functions(reference)
+    gradient = mutation_scope.gradient_functions(reference)
     for name in ("reference.dense.Dense.backward", "reference.mse.MSE.backward", "reference.adam.Adam.step",
                  "reference.sequential.Sequential.backward", "reference.weight_decay.WeightDecay.gradient",
                  "reference.weight_decay.WeightDecay.add"):
         assert name in gradient
-    scope = mutation.in_scope_modules(reference)
+    scope = mutation_scope.in_scope_modules(reference)
     assert {"dense", "relu", "softmax_cross_entropy", "adam", "weight_decay", "tensor"} <= set(scope)
     assert not {"training", "config", "plots", "checkpoint", "__main__"} & set(scope)
 
@@ -249,7 +250,7 @@ def test_the_real_scope_and_gradient_code():
 def test_pyproject_mutates_exactly_the_scope():
     tomllib = pytest.importorskip("tomllib")
     config = tomllib.loads((mutation.ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["mutmut"]
-    expected = {f"reference/{m}.py" for m in mutation.in_scope_modules(mutation.ROOT / "reference")}
+    expected = {f"reference/{m}.py" for m in mutation_scope.in_scope_modules(mutation.ROOT / "reference")}
     assert set(config["only_mutate"]) == expected
     assert config["source_paths"] == ["reference"]
 

@@ -19,7 +19,7 @@ from checks.gradcheck.fast import DIRECTIONS
 from checks.gradcheck import run as run_check
 from checks.grading.agreement import copy_params
 from checks.grading.context import Verdict
-from checks.grading.remote import mirror
+from checks.grading.proxies import mirror
 from checks.gradcheck.layer_subject import LayerSubject
 from checks.gradcheck.report import GradReport
 from checks.gradcheck.subjects import Counted, LossSubject, Stop, earlier_point

@@ -2,12 +2,10 @@
 
 Child(files, limits, places, library=None) copies the submission (and the
 source of the grader's library of layers, when a network is graded) into a
-fresh sandbox directory and starts checks/grading/runner.py there with `python -I` (no
-PYTHONPATH, no user site, no script directory on sys.path), a new session
-(its own process group), no inherited file descriptors but its two pipes,
-and a minimal environment: under bubblewrap, or in the reduced mode that
-isolation.py finds when bubblewrap cannot run. request() sends one JSON line and waits for the
-answer under the per-call and per-submission wall-clock limits.
+fresh sandbox directory and starts checks/grading/runner.py there, walled in
+as checks/grading/launch.py describes; what it prints is kept by
+checks/grading/child_output.py. request() sends one JSON line and waits for
+the answer under the per-call and per-submission wall-clock limits.
 
 When the child cannot go on, request() raises Gone with a status:
 "timeout" (a limit ran out; the whole process group is killed),
@@ -15,21 +13,18 @@ When the child cannot go on, request() raises Gone with a status:
 "crashed" (the process ended, or broke the wire format). A Gone child stays
 gone: every later request raises the same Gone at once.
 """
-import json
 import os
 import select
 import shutil
 import signal
-import subprocess
 import tempfile
-import threading
 import time
 
-from checks.grading import isolation, wire
-from checks.grading import runner
-from checks.grading.runner import LIBRARY, SANDBOX_PREFIX
+from checks.grading import runner, wire
+from checks.grading.child_output import CHUNK, Drain
+from checks.grading.launch import copy_in, exit_code, start, write_library
+from checks.grading.runner import SANDBOX_PREFIX
 
-CHUNK = 1 << 16
 REFUSALS = runner.REFUSALS  # distinct refusals kept per submission
 
 
@@ -49,33 +44,6 @@ class Raised(Exception):
         super().__init__(self.text)
         self.line = error.get("line")
         self.refused = wire.safe(error["refused"]) if isinstance(error.get("refused"), str) else None
-
-
-class Drain(threading.Thread):
-    """Reads a stream to its end, keeping the first `cap` bytes and counting the rest."""
-
-    def __init__(self, stream, cap):
-        super().__init__(daemon=True)
-        self.stream, self.cap, self.kept, self.total = stream, cap, bytearray(), 0
-        self.start()
-
-    def run(self):
-        while True:
-            try:
-                chunk = self.stream.read1(CHUNK)
-            except (OSError, ValueError):
-                return
-            if not chunk:
-                return
-            self.total += len(chunk)
-            room = self.cap - len(self.kept)
-            if room > 0:
-                self.kept += chunk[:room]
-
-    def text(self):
-        shown = wire.safe(self.kept.decode("utf-8", errors="replace"), self.cap)
-        more = self.total - len(self.kept)
-        return shown + (f"\n... ({more} more bytes not kept)" if more > 0 else "")
 
 
 class Child:
@@ -268,67 +236,3 @@ class Child:
         self.close()
 
 
-def start(sandbox, limits, places):
-    """Start the runner in sandbox, walled in as isolation.current() allows; -> (the process, the request pipe's
-    write end, the answer pipe's read end)."""
-    mode = isolation.current()
-    isolation.announce()
-    request_r, request_w = os.pipe()
-    response_r, response_w = os.pipe()
-    config = {"request_fd": request_r, "response_fd": response_w, "tmp": sandbox, **places,
-              "memory": limits.memory, "cpu": limits.cpu, "fsize": limits.fsize, "nproc": 0,
-              "reduced": mode.reduced}
-    # -u: what the submission prints reaches the grader at once, and is kept even when the child is killed
-    argv = [isolation.PYTHON, "-I", "-u", isolation.runner_path(mode), json.dumps(config)]
-    env, user = environment(sandbox), None
-    if not mode.reduced:
-        readable = [os.path.join(sandbox, name) for name in sorted(os.listdir(sandbox))]
-        argv = isolation.bwrap_command(sandbox, readable, limits.disk, env) + argv
-    elif mode.uid is not None:
-        os.chown(sandbox, mode.uid, mode.uid)  # its own folder is the only one it can write
-        user = mode.uid
-    try:
-        proc = subprocess.Popen(
-            argv, cwd=sandbox, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            pass_fds=(request_r, response_w), close_fds=True, start_new_session=True, user=user, group=user,
-            extra_groups=[] if user is not None else None)
-    except BaseException:
-        os.close(request_w)
-        os.close(response_r)
-        raise
-    finally:
-        os.close(request_r)
-        os.close(response_w)
-    proc.sandboxed = not mode.reduced
-    return proc, request_w, response_r
-
-
-def exit_code(status, sandboxed):
-    """The child's exit code from a wait status, negative for a signal (bwrap passes a signal on as 128 + it)."""
-    code = os.waitstatus_to_exitcode(status)
-    return 128 - code if sandboxed and 128 < code < 128 + 65 else code
-
-
-def environment(sandbox):
-    """The child's whole environment: a search path, a UTF-8 locale, and its sandbox as home and temp."""
-    return {"PATH": os.defpath, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "HOME": sandbox, "TMPDIR": sandbox}
-
-
-def write_library(source, folder):
-    """Write the grader's library of layers (source text) into folder; -> its path, which the child runs."""
-    os.makedirs(folder)
-    path = os.path.join(folder, f"{LIBRARY}.py")
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(source)
-    return path
-
-
-def copy_in(files, folder):
-    """Copy the submission's files into folder; -> the copies' paths, in the same order."""
-    os.makedirs(folder)
-    copies = []
-    for path in files:
-        target = os.path.join(folder, os.path.basename(path))
-        shutil.copyfile(path, target)
-        copies.append(target)
-    return copies

@@ -1,6 +1,6 @@
 """The child side of grading: load one submission and answer the grader's calls, nothing more.
 
-checks/grading/process.py starts this file as a script, `python -I runner.py
+checks/grading/launch.py starts this file as a script, `python -I runner.py
 CONFIG`, in a fresh sandbox directory and a new session. It imports only the
 standard library, never `checks` or `reference`. Before the submission is
 loaded it sets its resource limits and installs the audit hook of guard.py

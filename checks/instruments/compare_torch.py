@@ -11,13 +11,13 @@ the epoch, the step, the parameter and the entry where it first did.
 
 torch is an optional extra: without it the run says how to install it and
 exits 0, since nothing is wrong with the project. The two sides are the
-classes of checks/instruments/bench.py. Run as `python -m checks.instruments.compare_torch` (--help).
+classes of checks/instruments/implementations.py and peers.py. Run as `python -m checks.instruments.compare_torch` (--help).
 """
 import random
 import sys
 from dataclasses import dataclass
 
-from checks.instruments import bench
+from checks.instruments import implementations, peers
 from checks.cli import Parser
 from reference.minibatches import minibatches
 
@@ -77,7 +77,7 @@ def largest_difference(ours, theirs, epoch, step):
     return found
 
 
-def compare(ours, theirs, x, t, epochs=EPOCHS, batch=bench.BATCH, seed=SEED, tolerance=TOLERANCE):
+def compare(ours, theirs, x, t, epochs=EPOCHS, batch=implementations.BATCH, seed=SEED, tolerance=TOLERANCE):
     """Train two sides on the same batches, comparing gradients before each step; -> (epochs, largest, first
     difference above tolerance or None). A side has gradients(x, t) -> (L, grads) and descend()."""
     rng, rows, largest, first = random.Random(seed), [], Difference(), None
@@ -123,8 +123,8 @@ def arguments(argv):
     p = Parser(prog="python -m checks.instruments.compare_torch", description=__doc__.splitlines()[0])
     p.add_argument("--epochs", type=int, default=EPOCHS, help=f"epochs to train (default {EPOCHS})")
     p.add_argument("--rows", type=int, default=None, help="train on the first ROWS training rows only (a quick run)")
-    p.add_argument("--lr", type=float, default=bench.LR, help=f"learning rate (default {bench.LR})")
-    p.add_argument("--hidden", type=int, default=bench.HIDDEN, help=f"hidden units (default {bench.HIDDEN})")
+    p.add_argument("--lr", type=float, default=implementations.LR, help=f"learning rate (default {implementations.LR})")
+    p.add_argument("--hidden", type=int, default=implementations.HIDDEN, help=f"hidden units (default {implementations.HIDDEN})")
     args = p.parse_args(argv)
     if args.epochs < 1 or args.hidden < 1 or (args.rows is not None and args.rows < 1) or not args.lr > 0:
         p.error("--epochs, --rows and --hidden must be positive whole numbers, and --lr a positive number")
@@ -133,23 +133,23 @@ def arguments(argv):
 
 def main(argv=None, out=print):
     args = arguments(argv)
-    if not bench.torch_available():
+    if not peers.torch_available():
         out(INSTALL.format(cpu="torch==2.13.0+cpu"))
         return 0
     import torch
-    x, t = bench.training_data(args.rows)
-    ours = bench.Reference(bench.initial_weights(args.hidden), args.lr)
-    theirs = bench.Torch(bench.initial_weights(args.hidden), args.lr)
+    x, t = implementations.training_data(args.rows)
+    ours = implementations.Reference(implementations.initial_weights(args.hidden), args.lr)
+    theirs = peers.Torch(implementations.initial_weights(args.hidden), args.lr)
     out(f"The 5-{args.hidden}-1 ReLU network in reference and in PyTorch {torch.__version__} (float64), from the same "
         f"initial weights: {args.epochs} epochs of {len(x)} training rows of hourly bike data, the same shuffled "
-        f"batches of {bench.BATCH} (seed {SEED}), MSE, gradient descent with lr {args.lr:g}. The gradients of every "
+        f"batches of {implementations.BATCH} (seed {SEED}), MSE, gradient descent with lr {args.lr:g}. The gradients of every "
         "parameter are compared at every step.")
     out("")
     rows, largest, first = compare(ours, theirs, x, t, args.epochs)
     for line in table(rows):
         out(line)
     out("")
-    steps = args.epochs * -(-len(x) // bench.BATCH)
+    steps = args.epochs * -(-len(x) // implementations.BATCH)
     lines, code = verdict(largest, first, steps, 7 * args.hidden + 1)
     for line in lines:
         out(line)

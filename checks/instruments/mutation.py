@@ -18,193 +18,30 @@ The gate fails when
   explained in checks/instruments/equivalent_mutants.txt, or an entry there matches no
   survivor any more (stale);
 - a mutant got no verdict (suspicious, skipped, not checked, segfault).
-It prints a table per component and writes the same as JSON.
+It prints a table per component and writes the same as JSON. The scope and the
+gradient functions are found by checks/instruments/mutation_scope.py, the run is
+read back by checks/instruments/mutants.py, and the reviewed file is parsed by
+checks/instruments/equivalent_mutants.py.
 """
-import ast
-import difflib
 import json
 import math
 import os
-import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from checks.cli import Parser
+from checks.instruments.equivalent_mutants import EXPLAINED_FILE, ExplanationError, parse_explanations
+from checks.instruments.mutants import (MutantSources, changed_lines, component_of, mutmut_results, parse_results,
+                                        qualified_name)
+from checks.instruments.mutation_scope import gradient_functions, in_scope_modules
 
 ROOT = Path(__file__).resolve().parents[2]
-HELPERS = ("tensor", "parameters", "minibatches")  # the numeric helpers the components compute with
-GRADIENT_METHODS = ("backward", "step", "gradient")  # a layer's or loss's backward, an optimizer's step, a penalty's
-ALSO_GRADIENT = ("reference.weight_decay.WeightDecay.add",)  # adds the penalty gradient to the data-loss gradient
 KILLED = ("killed", "timeout", "caught by type check")
 EXPLAINABLE = ("survived", "no tests")  # outside gradient code these pass when checks/instruments/equivalent_mutants.txt says why
 # "other": no verdict (suspicious, skipped, not checked, segfault); "explained": survivors and untested mutants
 # that checks/instruments/equivalent_mutants.txt explains (counted in "survived" or "no tests" too)
 COLUMNS = ("mutants", "killed", "survived", "timed out", "no tests", "other", "explained")
-EXPLAINED_FILE = "checks/instruments/equivalent_mutants.txt"
-
-
-# What is in scope, and which functions are gradient code -----------------------------------------------------
-
-def component_modules(reference_dir):
-    """Modules of reference/ that define a name in reference.__all__, read from reference/__init__.py."""
-    tree = ast.parse((Path(reference_dir) / "__init__.py").read_text(encoding="utf-8"))
-    exported = set()
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "__all__" for t in node.targets):
-            exported = set(ast.literal_eval(node.value))
-    modules = []
-    for node in tree.body:
-        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("reference."):
-            if any(alias.name in exported for alias in node.names):
-                modules.append(node.module.split(".", 1)[1])
-    return sorted(set(modules))
-
-
-def in_scope_modules(reference_dir):
-    return sorted(set(component_modules(reference_dir)) | set(HELPERS))
-
-
-def gradient_functions(reference_dir):
-    """Qualified names ("reference.relu.ReLU.backward") of the gradient code, found by parsing the components."""
-    modules = component_modules(reference_dir)
-    found = {name for name in ALSO_GRADIENT if name.split(".")[1] in modules}
-    for module in modules:
-        tree = ast.parse((Path(reference_dir) / f"{module}.py").read_text(encoding="utf-8"))
-        for node in tree.body:
-            if isinstance(node, ast.ClassDef):
-                found.update(f"reference.{module}.{node.name}.{item.name}" for item in node.body
-                             if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))
-                             and item.name in GRADIENT_METHODS)
-    return sorted(found)
-
-
-# mutmut's names and verdicts ---------------------------------------------------------------------------------
-
-def parse_results(text):
-    """`mutmut results --all true` -> {mutant name: status}.
-
-    Its lines look like "    reference.relu.xǁReLUǁbackward__mutmut_3: killed".
-    """
-    statuses = {}
-    for line in text.splitlines():
-        name, sep, status = line.strip().partition(": ")
-        if sep and "__mutmut_" in name:
-            statuses[name] = status.strip()
-    return statuses
-
-
-def split_name(mutant):
-    """"reference.relu.xǁReLUǁbackward__mutmut_3" -> ("reference.relu", "ReLU.backward", "xǁReLUǁbackward")."""
-    stem = mutant.rpartition("__mutmut_")[0]
-    module, _, mangled = stem.rpartition(".")
-    if mangled.startswith("xǁ"):
-        function = ".".join(mangled[2:].split("ǁ"))
-    else:
-        function = mangled[2:] if mangled.startswith("x_") else mangled
-    return module, function, mangled
-
-
-def qualified_name(mutant):
-    module, function, _ = split_name(mutant)
-    return f"{module}.{function}"
-
-
-def component_of(mutant):
-    """"reference.relu.xǁReLUǁbackward__mutmut_3" -> "relu"."""
-    return split_name(mutant)[0].rsplit(".", 1)[-1]
-
-
-# Diffs, read from the mutated copy in mutants/ ---------------------------------------------------------------
-
-class MutantSources:
-    """mutant name -> its unified diff against the original function, read from the files mutmut wrote."""
-
-    def __init__(self, mutants_dir):
-        self.mutants_dir = Path(mutants_dir)
-        self.functions = {}  # module path -> {function name: source lines}
-
-    def _functions(self, module):
-        path = self.mutants_dir / (module.replace(".", "/") + ".py")
-        if path not in self.functions:
-            lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
-            found = {}
-            for node in ast.walk(ast.parse("\n".join(lines))) if lines else []:
-                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and "__mutmut_" in node.name:
-                    body = lines[node.lineno - 1:node.end_lineno]
-                    indent = len(body[0]) - len(body[0].lstrip())
-                    found[node.name] = [line[indent:] for line in body]
-            self.functions[path] = found
-        return self.functions[path]
-
-    def diff(self, mutant):
-        module, _, mangled = split_name(mutant)
-        functions = self._functions(module)
-        name = mutant.rpartition(".")[2]
-        original, mutated = functions.get(f"{mangled}__mutmut_orig"), functions.get(name)
-        if original is None or mutated is None:
-            return ""
-        plain = mangled.split("ǁ")[-1] if mangled.startswith("xǁ") else mangled[2:]
-        unmangle = (lambda lines, old: [lines[0].replace(old, plain, 1)] + lines[1:])
-        path = module.replace(".", "/") + ".py"
-        return "\n".join(difflib.unified_diff(unmangle(original, f"{mangled}__mutmut_orig"), unmangle(mutated, name),
-                                              path, path, lineterm=""))
-
-
-def changed_lines(diff):
-    """The diff's removed and added lines, stripped: the key of an explanation."""
-    removed = [line[1:].strip() for line in diff.splitlines() if line.startswith("-") and not line.startswith("---")]
-    added = [line[1:].strip() for line in diff.splitlines() if line.startswith("+") and not line.startswith("+++")]
-    return tuple(removed), tuple(added)
-
-
-# The reviewed file of equivalent mutants ---------------------------------------------------------------------
-
-@dataclass
-class Explanation:
-    """One entry of checks/instruments/equivalent_mutants.txt: a function, the line as written, the line as mutated, why."""
-
-    function: str
-    removed: tuple
-    added: tuple
-    reason: str
-    line: int  # where the entry starts in the file
-    used: bool = False
-
-    def matches(self, function, removed, added):
-        return (self.function, self.removed, self.added) == (function, removed, added)
-
-
-class ExplanationError(ValueError):
-    """checks/instruments/equivalent_mutants.txt breaks its format; the message names the line."""
-
-
-def parse_explanations(text, where=EXPLAINED_FILE):
-    """Entries are blocks separated by blank lines: the function, "- " original lines, "+ " mutated lines, "why: "."""
-    entries, block = [], []
-    for number, raw in enumerate(text.splitlines() + [""], start=1):
-        line = raw.strip()
-        if line.startswith("#"):
-            continue
-        if line:
-            block.append((number, line))
-            continue
-        if block:
-            entries.append(_entry(block, where))
-            block = []
-    return entries
-
-
-def _entry(block, where):
-    start, function = block[0]
-    removed = tuple(line[1:].strip() for _, line in block[1:] if line.startswith("-"))
-    added = tuple(line[1:].strip() for _, line in block[1:] if line.startswith("+"))
-    reasons = [line[4:].strip() for _, line in block[1:] if line.startswith("why:")]
-    stray = [n for n, line in block[1:] if not line.startswith(("-", "+", "why:"))]
-    if stray or not reasons or not reasons[0] or not (removed or added) or " " in function:
-        raise ExplanationError(f"{where}:{start}: an entry is a function name, '- ' and '+ ' lines and one "
-                               f"'why: ' line (blank lines between entries)")
-    return Explanation(function, removed, added, reasons[0], start)
 
 
 # The verdict -------------------------------------------------------------------------------------------------
@@ -349,15 +186,6 @@ def render(verdict):
     verdict_line = "PASS" if verdict.passed else f"FAIL: {len(verdict.failures)} problem(s) above"
     lines += ["", f"make mutation: {verdict_line}"]
     return "\n".join(lines)
-
-
-def mutmut_results(root):
-    """The text of `mutmut results --all true`, run in root."""
-    done = subprocess.run([sys.executable, "-m", "mutmut", "results", "--all", "true"], cwd=root,
-                          capture_output=True, text=True, encoding="utf-8")
-    if done.returncode != 0:
-        raise RuntimeError(f"mutmut results failed: {done.stderr.strip()}")
-    return done.stdout
 
 
 def main(argv=None, out=print):

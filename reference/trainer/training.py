@@ -12,78 +12,28 @@ import random
 import sys
 import time
 
-from reference.trainer import metrics, plots, report, sanity, tabular
 from reference.adam import Adam
-from reference.trainer.architecture import build_layers, layers_from_sizes, output_width
-from reference.trainer.bike_sharing import HOUR_CSV, encoding, load
-from reference.binary_cross_entropy import BinaryCrossEntropy
-from reference.trainer.checkpoint import (model_record, read_json, read_state, remove_leftovers, set_params, state_record,
-                                  write_json, write_text)
-from reference.trainer.config import fail
 from reference.minibatches import minibatches
 from reference.momentum import Momentum
-from reference.mse import MSE
 from reference.parameters import copy, entries
 from reference.schedules import constant, cosine, exponential, step_decay
-from reference.sequential import evaluate
 from reference.sgd import SGD
-from reference.softmax_cross_entropy import SoftmaxCrossEntropy
+from reference.trainer import plots, sanity, tabular
+from reference.trainer.architecture import build_layers, output_width
+from reference.trainer.checkpoint import (model_record, read_state, remove_leftovers, set_params, state_record,
+                                          write_json, write_text)
+from reference.trainer.config_rules import fail
+from reference.trainer.results import finish
+from reference.trainer.task import LOSS_NAMES, baseline_loss, data_loss, inspected, layer_list, loss_for, outputs
 from reference.weight_decay import WeightDecay
 
 OPTIMIZERS = {"sgd": SGD, "momentum": Momentum, "adam": Adam}
 SCHEDULES = {"constant": constant, "step": step_decay, "exponential": exponential, "cosine": cosine}
-PARTS = ("train", "validation", "test")
 BLOW_UP = 1e6  # a loss this many times the loss before training counts as diverged, like NaN or infinity
 
 
 class TrainingError(RuntimeError):
     """A run that cannot go on (divergence, a checkpoint that does not fit); the message is one line."""
-
-
-def prepare_data(config):
-    """A config -> (parts {"train": (x, y), "validation": ..., "test": ...}, encoding, input names).
-
-    The encoding (specs/tabular.md) is how model.json turns CSV rows into x and outputs into predictions.
-    """
-    data = config["data"]
-    if data["task"]:
-        return tabular.prepare(data, config["seed"])
-    x, y = load(data["csv"] or HOUR_CSV, data["features"], data["target"], data["target_scale"])
-    x, y = x[::data["every"]], y[::data["every"]]
-    indices = tabular.split_indices([None] * len(x), data["split"], data["order"], config["seed"])
-    parts = {part: ([x[i] for i in chosen], [y[i] for i in chosen]) for part, chosen in zip(PARTS, indices)}
-    return parts, encoding(data["features"], data["target"], data["target_scale"], parts["train"][0]), \
-        list(data["features"])
-
-
-def loss_for(target):
-    """MSE for regression, BinaryCrossEntropy for two classes, SoftmaxCrossEntropy for more."""
-    if "classes" not in target:
-        return MSE
-    return BinaryCrossEntropy if len(target["classes"]) == 2 else SoftmaxCrossEntropy
-
-
-def layer_list(config, n_in, target):
-    """The config's layers, sizes checked against the data, with a sigmoid after the last for two classes."""
-    model, n_out = config["model"], outputs(target)
-    if "layers" in model:
-        layers = list(model["layers"])
-    else:
-        sizes = model["sizes"]
-        if sizes[0] != n_in:
-            fail("model.sizes[0]", f"{n_in}, the number of inputs the data gives", sizes[0])
-        if sizes[-1] != n_out:
-            fail(f"model.sizes[{len(sizes) - 1}]", f"{n_out}, the number of outputs the task needs", sizes[-1])
-        layers = layers_from_sizes(sizes, model["activations"])
-    if "classes" in target and n_out == 1 and layers[-1]["type"] != "sigmoid":
-        layers.append({"type": "sigmoid"})
-    return layers
-
-
-def outputs(target):
-    """M: one output for regression and for two classes, one per class for more."""
-    classes = target.get("classes", [])
-    return len(classes) if len(classes) > 2 else 1
 
 
 def learning_rate(config, epoch):
@@ -98,13 +48,6 @@ def make_optimizer(settings):
     """The optimizer section of a config -> an optimizer, lr first, then its own settings."""
     own = {key: value for key, value in settings.items() if key not in ("name", "lr")}
     return OPTIMIZERS[settings["name"]](settings["lr"], **own)
-
-
-def data_loss(model, part, loss):
-    """The loss (an MSE, BinaryCrossEntropy or SoftmaxCrossEntropy class) of model on part = (x, y), in evaluation
-    mode."""
-    x, y = part
-    return loss().forward(evaluate(model, x), y)
 
 
 class Run:
@@ -186,7 +129,6 @@ class Run:
                                                          LOSS_NAMES[self.loss]))
 
 
-LOSS_NAMES = {MSE: "MSE", BinaryCrossEntropy: "binary cross-entropy", SoftmaxCrossEntropy: "cross-entropy"}
 
 
 def start(run, data):
@@ -225,30 +167,6 @@ def lookup(config, key):
     return config
 
 
-def baseline_loss(data, loss):
-    """The validation loss of predicting without features: the mean target, or the class frequencies."""
-    seen = data["train"][1] + data["validation"][1]
-    y = data["validation"][1]
-    if loss is SoftmaxCrossEntropy:
-        classes = max(seen) + 1
-        logits = [math.log(max(seen.count(k) / len(seen), 1e-12)) for k in range(classes)]
-        return loss().forward([logits] * len(y), y)
-    mean = math.fsum(row[0] for row in seen) / len(seen)
-    return loss().forward([[mean]] * len(y), y)
-
-
-def inspected(config, log, warn):
-    """The data of the config, its summary logged and its constant features warned about: (parts, encoding)."""
-    data, encoding, names = prepare_data(config)
-    if config["data"]["task"]:
-        log(tabular.describe(data, encoding, config["data"]["order"]))
-    else:
-        log(sanity.inspect(data, config["data"]["features"], config["data"]["target"], config["data"]["order"]))
-    for name in sanity.constant_features(data["train"][0], names):
-        warn(f"data: feature '{name}' has one value on every training row; it carries no information")
-    return data, encoding
-
-
 def train(config, folder, resuming=False, log=print, warn=None):
     """Run (or continue) the training the config describes, writing into folder.
 
@@ -277,7 +195,7 @@ def train(config, folder, resuming=False, log=print, warn=None):
         log(progress(entry, config["epochs"], run.best["epoch"], time.perf_counter() - began))
         if run.epoch == check_at and sanity.loss_fell(run.history, check_at):
             warn(sanity.loss_fell(run.history, check_at))
-    return finish(run, data, log)
+    return finish(run, kept_model(run), data, log)
 
 
 def progress(entry, epochs, best_epoch, seconds):
@@ -294,40 +212,3 @@ def kept_model(run):
     return model
 
 
-def finish(run, data, log):
-    """Score the kept model and the baseline on the validation and test blocks; write metrics.json and report.html."""
-    model = kept_model(run)
-    scores = metrics.scores(model, data, run.encoding["target"])
-    scores["epoch"] = run.best["epoch"]
-    write_json(run.path("metrics.json"), scores)
-    log(f"kept model: epoch {run.best['epoch']} ({run.config['keep'].replace('_', ' ')}), in {run.path('model.json')}")
-    summary = None
-    if run.config["data"]["task"]:
-        for line in metrics.lines(scores, run.encoding["target"]):
-            log(line)
-    else:
-        summary = bike_summary(run, model, data, log)
-    if "classes" in run.encoding["target"]:
-        write_text(run.path("confusion.svg"), plots.confusion_svg(scores["test"]["model"]["confusion"],
-                                                                  run.encoding["target"]["classes"]))
-    write_text(run.path("report.html"), report.html(run.folder, run.config, scores))
-    return summary or scores
-
-
-def bike_summary(run, model, data, log):
-    """The course's report: test MSE in (cnt/1000)^2 and bikes against the mean of every row before the test block."""
-    earlier = data["train"][1] + data["validation"][1]
-    mean = math.fsum(row[0] for row in earlier) / len(earlier)
-    test_y = data["test"][1]
-    summary = {"epoch": run.best["epoch"], "mse": data_loss(model, data["test"], MSE),
-               "baseline_mse": math.fsum((mean - row[0]) ** 2 for row in test_y) / len(test_y)}
-    summary["ratio"] = summary["mse"] / summary["baseline_mse"]
-    history = read_json(run.path("history.json"), "history")
-    write_json(run.path("history.json"), {**history, "test": summary})
-    scale, target = run.config["data"]["target_scale"], run.config["data"]["target"]
-    for label, key in (("test MSE", "mse"), ("mean baseline MSE", "baseline_mse")):
-        value = summary[key]
-        log(f"{label:>17} {value:.5f} ({target}/{scale:g})^2 = {value * scale * scale:.0f} bikes^2, "
-            f"RMSE {math.sqrt(value) * scale:.1f} bikes")
-    log(f"model / baseline MSE: {summary['ratio']:.3f} on {len(test_y)} test rows")
-    return summary

@@ -19,7 +19,8 @@ from checks.grading.grade import grade
 from checks.grading.limits import Limits
 from checks.grading.places import places
 from checks.grading.process import Child
-from checks.grading.remote import Remote, RemoteLayer
+from checks.grading.proxies import RemoteLayer
+from checks.grading.remote import Remote
 from checks.grading.runner import PACK_MIN, PACKED, pack, parse, unpack
 from checks.grading.samples import write
 
