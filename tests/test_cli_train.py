@@ -143,12 +143,10 @@ def test_predict_with_a_csv_missing_a_feature_is_one_line(tmp_path, model_file):
 
 # The default run --------------------------------------------------------------------------------------------
 
-def test_the_default_run_beats_the_mean_by_30_percent_in_under_two_minutes(tmp_path):
-    began = time.monotonic()
-    result = cli("train", "--out", tmp_path / "run", timeout=180)
-    seconds = time.monotonic() - began
+def test_the_default_run_beats_the_mean_by_30_percent(tmp_path):
+    """Its time is make bench's business (README); the timeout only ends a run that hangs."""
+    result = cli("train", "--out", tmp_path / "run", timeout=300)
     assert result.returncode == 0, result.stderr
-    assert seconds < 120
     lines = result.stdout.splitlines()
     assert sum(line.startswith("epoch ") for line in lines) == 20
     assert "bikes" in lines[-3] and "bikes" in lines[-2]
