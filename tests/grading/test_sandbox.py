@@ -68,10 +68,11 @@ def test_signalling_the_grader_reaches_only_the_sandbox():
     assert report.status == "graded" and report.score == FULL, report.message
 
 
-def test_a_rewritten_refusal_list_is_capped_and_costs_no_time():
+def test_a_rewritten_refusal_list_is_capped_and_grading_finishes():
+    """Graded in full (not timed out) with at most 20 refusals listed; times belong to make bench-grading."""
     report = graded("refusal_rewrite")
     assert report.status == "graded" and report.score == FULL, report.message
-    assert len(report.refused) <= 20 and report.seconds < 20
+    assert len(report.refused) <= 20
     assert not any("\x1b" in r for r in report.refused)
 
 
