@@ -21,7 +21,7 @@ import sys
 from checks.grading import GRADABLE, formats
 from checks.grading.spec_text import with_spec_text
 from checks.grading.steps import STEPS
-from checks.kinds import reference_class
+from checks.components import COMPONENTS
 
 SKIPPED = ("__MACOSX", "__pycache__")
 
@@ -79,7 +79,7 @@ def refusal(message):
 def grade_upload(folder, out, component, rubric, step):
     """(results dict, exit code) for the upload in folder."""
     from checks.grading.grade import NotGradable, grade
-    class_name = reference_class(component).__name__
+    class_name = COMPONENTS[component].class_name
     try:
         graded = choose(folder, class_name)
     except Refused as e:

@@ -24,7 +24,7 @@ import textwrap
 import types
 
 from checks.grading import GRADABLE
-from checks.kinds import reference_class
+from checks.components import COMPONENTS
 
 SIMPLE = (int, float, complex, str, bytes, bool, type(None))
 
@@ -48,7 +48,7 @@ def grade(cls, step=None, component=None, seed=None, rubric=None, limits=None):
     component = STEPS[step].component if step is not None else component or component_of(cls)
     if component not in GRADABLE:
         raise SourceError(f"unknown component {component!r}; components are: {', '.join(GRADABLE)}")
-    source = module_source(cls, reference_class(component).__name__)
+    source = module_source(cls, COMPONENTS[component].class_name)
     with tempfile.TemporaryDirectory(prefix="nnref-notebook-") as folder:
         path = os.path.join(folder, f"{cls.__name__.lower()}.py")
         with open(path, "w", encoding="utf-8") as f:
@@ -61,7 +61,7 @@ def grade(cls, step=None, component=None, seed=None, rubric=None, limits=None):
 def component_of(cls):
     """The component whose class has cls's name (case aside); SourceError when none has."""
     for name in GRADABLE:
-        if reference_class(name).__name__.lower() == cls.__name__.lower():
+        if COMPONENTS[name].class_name.lower() == cls.__name__.lower():
             return name
     raise SourceError(f"say what {cls.__name__} is: grade({cls.__name__}, step=N) for a step of the course, or "
                       f"grade({cls.__name__}, component=NAME) with NAME one of {', '.join(GRADABLE)}")

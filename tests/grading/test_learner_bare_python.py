@@ -15,11 +15,9 @@ import sys
 import pytest
 
 from checks.__main__ import main
-from checks.components import COMPONENTS
 from checks.grading import GRADABLE
 from checks.grading.commands import HANDLERS
 from checks.grading.steps import STEPS
-from checks.kinds import kind_of, reference_class
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 HEAVY = ("hypothesis", "pytest", "mutmut", "_pytest")
@@ -90,30 +88,6 @@ def test_importing_checks_needs_no_hypothesis():
     """`from checks import grade` in a notebook cell imports the package: it stays light."""
     code, _, _, heavy = bare(["template", "relu", "--out", os.devnull, "--force"])[0]
     assert (code, heavy) == (0, [])
-
-
-@pytest.mark.parametrize("name", GRADABLE)
-def test_template_reads_the_class_and_kind_the_checks_declare(name):
-    """checks/kinds.py reads the class and kind from reference/; checks/components.py declares them: they agree."""
-    cls = reference_class(name)
-    assert (cls.__name__, kind_of(cls)) == (COMPONENTS[name].class_name, COMPONENTS[name].kind)
-
-
-def test_a_wrong_kind_rule_would_be_caught():
-    """kind_of tells the three protocols apart (a loss read as a layer would give a starter with backward(dy))."""
-    class Loss:
-        def backward(self):
-            pass
-
-    class Layer:
-        def backward(self, dy):
-            pass
-
-    class Optimizer:
-        def step(self, params, grads):
-            pass
-
-    assert [kind_of(c) for c in (Loss, Layer, Optimizer)] == ["loss", "layer", "optimizer"]
 
 
 @pytest.mark.parametrize("number", [n for n in sorted(STEPS) if STEPS[n].properties])
