@@ -15,7 +15,7 @@ from checks.grading import draws
 from checks.grading.rubric import DEFAULT
 from checks.models import dense_like, mlp, neuron_like, stepping
 from checks.registry import (BINARY, CLASSES, INITIALIZER, LAYER, LOSS, OPTIMIZER, PROBABILITIES, REGRESSION,
-                             REGULARIZER, SCHEDULE, Component, Step, Template, gaussian, with_kinks)
+                             REGULARIZER, SCHEDULE, Component, Step, Template, gaussian, normalization, with_kinks)
 
 __all__ = ["COMPONENTS", "Component", "LAYER", "LOSS", "INITIALIZER", "OPTIMIZER", "SCHEDULE", "REGULARIZER",
            "REGRESSION", "BINARY", "CLASSES", "PROBABILITIES", "component_of", "gradient_points", "mlp", "gaussian",
@@ -165,15 +165,6 @@ COMPONENTS.update({c.name: c for c in [
               lambda s: s.positive_scalars(), lambda s: s.positive_scalars(), REGRESSION,
               lambda impl: stepping(reference.SGD(0.1), regularizer=impl(1e-3))),
 ]})
-
-
-def normalization(implementation, n_features=3, seed=0):
-    """A BatchNorm or LayerNorm with seeded gamma != 1 and beta != 0: with gamma = 1 a missing gamma factor hides."""
-    layer = implementation(n_features)
-    rng = random.Random(f"gamma and beta/{seed}")
-    layer.params["gamma"] = [rng.uniform(0.5, 2.0) for _ in range(n_features)]
-    layer.params["beta"] = [rng.uniform(-1.0, 1.0) for _ in range(n_features)]
-    return layer
 
 
 def with_layer_after_dense(layer, hidden=6):

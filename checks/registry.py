@@ -11,6 +11,7 @@ starter files, the course, the modules a sample or a network's library is
 made from, the mutation scope) derives from these declarations or is held
 to them by the completeness gate (checks/completeness.py).
 """
+import random
 from dataclasses import dataclass
 from typing import Callable, Optional
 
@@ -114,3 +115,12 @@ def with_kinks(rng, n, m):
     x = gaussian(rng, n, m)
     x[0][0], x[1][m - 1], x[n - 1][0] = 0.0, 3e-6, -2e-6
     return x
+
+
+def normalization(implementation, n_features=3, seed=0):
+    """A BatchNorm or LayerNorm with seeded gamma != 1 and beta != 0: with gamma = 1 a missing gamma factor hides."""
+    layer = implementation(n_features)
+    rng = random.Random(f"gamma and beta/{seed}")
+    layer.params["gamma"] = [rng.uniform(0.5, 2.0) for _ in range(n_features)]
+    layer.params["beta"] = [rng.uniform(-1.0, 1.0) for _ in range(n_features)]
+    return layer

@@ -12,7 +12,7 @@ import dataclasses
 import random
 
 import reference
-from checks.registry import OPTIMIZER, gaussian, with_kinks
+from checks.registry import OPTIMIZER, gaussian, normalization, with_kinks
 
 SIZES = range(2, 8)  # batch rows and widths are drawn from these
 FRESH_WIDTHS, FRESH_ROWS = (6, 7), (2, 3, 5, 6, 7)  # what no fixed check point uses: (4, 3) batches, 5-8-1 networks
@@ -172,7 +172,6 @@ def softmax_cross_entropy(component, sizes):
 
 def normalized(component, sizes):
     """BatchNorm(D) or LayerNorm(D), gamma and beta seeded away from 1 and 0, on batches (N, D), N != D, N >= 2."""
-    from checks.components import normalization  # the declarations import this module
     d = sizes.width()
     n = sizes.non_square(d)
     return (lambda impl: normalization(impl, d), lambda r: gaussian(r, n, d), lambda s: s.batches(d, min_rows=2),
