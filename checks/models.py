@@ -41,9 +41,11 @@ class Stepping:
     def __init__(self, model, optimizer, lr_at=None, regularizer=None):
         self.model, self.optimizer, self.lr_at, self.regularizer = model, optimizer, lr_at, regularizer
         self.params, self.grads, self.rows_seen, self.rows = {}, {}, 0, 0
+        self.training = True  # passed on to the inner model: the baseline evaluates in evaluation mode
 
     def forward(self, x):
         self.rows = len(x)
+        self.model.training = self.training
         return self.model.forward(x)
 
     def backward(self, dy):

@@ -124,3 +124,14 @@ def test_the_baseline_check_trains_in_training_mode_and_scores_held_out_data_in_
     (x_train, _), (x_test, _) = baseline.bike_data()
     assert {rows for mode, rows in seen if mode} <= set(range(1, baseline.BATCH + 1))
     assert [rows for mode, rows in seen if not mode] == [len(x_test)]
+
+
+def test_a_training_components_baseline_model_passes_its_mode_to_the_network_it_steps():
+    """The baseline evaluates a Stepping model with training = False: the network inside must see it."""
+    from checks.models import Stepping
+    model = Stepping(reference.Sequential([reference.Dropout(0.5, seed=3)]), reference.SGD(0.1))
+    x = [[1.0, 2.0, 3.0, 4.0], [5.0, 6.0, 7.0, 8.0]]
+    model.training = False
+    assert model.forward(x) == x
+    model.training = True
+    assert model.forward(x) != x
