@@ -16,6 +16,7 @@ import functools
 import math
 import random
 from dataclasses import dataclass
+from typing import Callable
 
 from reference.trainer.bike_sharing import chronological_split, load
 from reference.sequential import evaluate
@@ -26,7 +27,6 @@ from checks.kinds import BINARY, CLASSES, PROBABILITIES, REGRESSION
 MARGIN = 0.85  # the model must score at most 85% of the baseline's loss
 EPOCHS = 2
 BATCH = 64
-LEARNING_RATE = {REGRESSION: 0.1, BINARY: 0.5, CLASSES: 0.5, PROBABILITIES: 0.5}
 SEED = 0
 
 
@@ -56,16 +56,78 @@ def fresh_data():
     return tuple(tuple([list(row) for row in rows] for rows in part) for part in bike_data())
 
 
-def targets(task, y, threshold):
-    """The training targets of a task: cnt / 1000, a 0/1 label, a class index, or a one-hot row."""
-    above = [1 if row[0] > threshold else 0 for row in y]
-    if task == REGRESSION:
-        return y
-    if task == BINARY:
-        return [[float(a)] for a in above]
-    if task == CLASSES:
-        return above
-    return [[1.0 - a, float(a)] for a in above]
+def above_median(y, y_train):
+    """The label of each row of y: 1 when cnt / 1000 is above the training median, else 0."""
+    threshold = sorted(r[0] for r in y_train)[len(y_train) // 2]
+    return [1 if row[0] > threshold else 0 for row in y]
+
+
+@dataclass(frozen=True)
+class Task:
+    """A baseline task: the data its models learn from, what the loss trains on, and the checks' own metric.
+
+    A component's declaration names its task (Component.task); TASKS holds them by that name. A task on
+    other data (images, sequences) is one more entry, with its own data function.
+    """
+
+    data: Callable  # () -> ((x_train, y_train), (x_test, y_test)): new lists, which a model may edit
+    targets: Callable  # (y, y_train) -> the training targets of the rows y, given to the loss
+    score: Callable  # (predictions, y, y_train) -> the checks' metric of predictions of the rows y
+    constant: Callable  # (y_train, y_test) -> the metric of the best constant a model knows (mean or prior)
+    metric: str  # the metric's name in reports: "MSE" or "cross-entropy"
+    lr: float  # the baseline's learning rate
+    constant_name: str = "the mean"  # what the constant predicts, in reports: "the mean", "the prior"
+    summary: Callable = None  # () -> one line on the training data; None: the bike data's (data_summary)
+
+
+def mean_squared_error(predictions, y, y_train=None):
+    return math.fsum((p[0] - t[0]) ** 2 for p, t in zip(predictions, y)) / len(y)
+
+
+def binary_cross_entropy(predictions, y, y_train):
+    return cross_entropy([[1.0 - p[0], p[0]] for p in predictions], above_median(y, y_train))
+
+
+def cross_entropy_of_logits(predictions, y, y_train):
+    return cross_entropy([softmax(z) for z in predictions], above_median(y, y_train))
+
+
+def cross_entropy_of_probabilities(predictions, y, y_train):
+    return cross_entropy(predictions, above_median(y, y_train))
+
+
+def training_mean(y_train, y_test):
+    """The MSE of predicting the training mean for every held-out row."""
+    mean = math.fsum(r[0] for r in y_train) / len(y_train)
+    return mean_squared_error([[mean]] * len(y_test), y_test)
+
+
+def training_prior(y_train, y_test):
+    """The cross-entropy of predicting the training prior of "above the median" for every held-out row."""
+    labels_train, labels_test = above_median(y_train, y_train), above_median(y_test, y_train)
+    prior = sum(labels_train) / len(labels_train)
+    return cross_entropy([[1.0 - prior, prior]] * len(labels_test), labels_test)
+
+
+def cross_entropy(probabilities, labels):
+    """Mean of -log p[label], each probability floored at 1e-12."""
+    return -math.fsum(math.log(max(p[c], 1e-12)) for p, c in zip(probabilities, labels)) / len(labels)
+
+
+def softmax(z):
+    m = max(z)
+    e = [math.exp(v - m) for v in z]
+    return [v / sum(e) for v in e]
+
+
+TASKS = {
+    REGRESSION: Task(fresh_data, lambda y, y_train: y, mean_squared_error, training_mean, "MSE", 0.1),
+    BINARY: Task(fresh_data, lambda y, y_train: [[float(a)] for a in above_median(y, y_train)],
+                 binary_cross_entropy, training_prior, "cross-entropy", 0.5, "the prior"),
+    CLASSES: Task(fresh_data, above_median, cross_entropy_of_logits, training_prior, "cross-entropy", 0.5, "the prior"),
+    PROBABILITIES: Task(fresh_data, lambda y, y_train: [[1.0 - a, float(a)] for a in above_median(y, y_train)],
+                        cross_entropy_of_probabilities, training_prior, "cross-entropy", 0.5, "the prior"),
+}
 
 
 def train(model, loss, x, t, epochs=EPOCHS, lr=0.1):
@@ -83,43 +145,12 @@ def train(model, loss, x, t, epochs=EPOCHS, lr=0.1):
 
 
 def step(p, g, lr):
-    """p <- p - lr g, in place, for a matrix or a vector."""
+    """p <- p - lr g, in place, for a tensor of any rank."""
     for i, gi in enumerate(g):
         if isinstance(gi, list):
             step(p[i], gi, lr)
         else:
             p[i] -= lr * gi
-
-
-def cross_entropy(probabilities, labels):
-    """Mean of -log p[label], each probability floored at 1e-12."""
-    return -math.fsum(math.log(max(p[c], 1e-12)) for p, c in zip(probabilities, labels)) / len(labels)
-
-
-def softmax(z):
-    m = max(z)
-    e = [math.exp(v - m) for v in z]
-    return [v / sum(e) for v in e]
-
-
-def score(task, predictions, labels, y):
-    """The checks' own metric of a task on held-out predictions."""
-    if task == REGRESSION:
-        return math.fsum((p[0] - t[0]) ** 2 for p, t in zip(predictions, y)) / len(y)
-    if task == BINARY:
-        return cross_entropy([[1.0 - p[0], p[0]] for p in predictions], labels)
-    if task == CLASSES:
-        return cross_entropy([softmax(z) for z in predictions], labels)
-    return cross_entropy(predictions, labels)
-
-
-def baseline_score(task, y_train, y_test, labels_train, labels_test):
-    """The score of predicting the training mean (regression) or the training class prior."""
-    if task == REGRESSION:
-        mean = math.fsum(r[0] for r in y_train) / len(y_train)
-        return score(task, [[mean]] * len(y_test), labels_test, y_test)
-    prior = sum(labels_train) / len(labels_train)
-    return cross_entropy([[1.0 - prior, prior]] * len(labels_test), labels_test)
 
 
 @dataclass
@@ -137,8 +168,10 @@ class TrainingResult:
         return not self.message and self.after < self.before
 
 
-def data_summary():
-    """One line on the training data the baseline models learn from: what to look at before training."""
+def data_summary(task=REGRESSION):
+    """One line on the training data the baseline models of a task learn from: what to look at before training."""
+    if TASKS[task].summary is not None:
+        return TASKS[task].summary()
     (x, y), _ = bike_data()
     low, high = min(min(row) for row in x), max(max(row) for row in x)
     targets_seen = [row[0] for row in y]
@@ -149,41 +182,33 @@ def data_summary():
 
 def first_epoch(component, implementation=None):
     """Train the component's baseline model for one epoch; -> its training loss before and after."""
-    (x_train, y_train), _ = fresh_data()
-    task = component.task
-    threshold = sorted(r[0] for r in y_train)[len(y_train) // 2]
-    labels = [1 if r[0] > threshold else 0 for r in y_train]
-    metric = "MSE" if task == REGRESSION else "cross-entropy"
+    task = TASKS[component.task]
+    (x_train, y_train), _ = task.data()
     try:
         model, loss = component.model(implementation or component.reference)
-        before = score(task, evaluate(model, x_train), labels, y_train)
-        train(model, loss, x_train, targets(task, y_train, threshold), 1, LEARNING_RATE[task])
-        after = score(task, evaluate(model, x_train), labels, y_train)
+        before = task.score(evaluate(model, x_train), y_train, y_train)
+        train(model, loss, x_train, task.targets(y_train, y_train), 1, task.lr)
+        after = task.score(evaluate(model, x_train), y_train, y_train)
     except Exception as e:  # a broken implementation may raise anything; the result says what
-        return TrainingResult(component.name, metric, math.nan, math.nan, f"{type(e).__name__} while training: {e}")
+        return TrainingResult(component.name, task.metric, math.nan, math.nan, f"{type(e).__name__} while training: {e}")
     if not math.isfinite(after):
-        return TrainingResult(component.name, metric, before, after, f"after one epoch the training {metric} is "
-                                                                      f"{after!r}, not a finite number: it blew up "
-                                                                      "(is a sign flipped, or the step far too "
-                                                                      "long?)")
-    return TrainingResult(component.name, metric, before, after)
+        return TrainingResult(component.name, task.metric, before, after,
+                              f"after one epoch the training {task.metric} is {after!r}, not a finite number: it "
+                              "blew up (is a sign flipped, or the step far too long?)")
+    return TrainingResult(component.name, task.metric, before, after)
 
 
 def run(component, implementation=None, epochs=EPOCHS):
     """Train the component's baseline model and compare it with the mean (or prior) baseline."""
-    (x_train, y_train), (x_test, y_test) = fresh_data()
-    task = component.task
-    threshold = sorted(r[0] for r in y_train)[len(y_train) // 2]
-    labels_train = [1 if r[0] > threshold else 0 for r in y_train]
-    labels_test = [1 if r[0] > threshold else 0 for r in y_test]
-    metric = "MSE" if task == REGRESSION else "cross-entropy"
-    base = baseline_score(task, y_train, y_test, labels_train, labels_test)
+    task = TASKS[component.task]
+    (x_train, y_train), (x_test, y_test) = task.data()
+    base = task.constant(y_train, y_test)
     try:
         model, loss = component.model(implementation or component.reference)
-        train(model, loss, x_train, targets(task, y_train, threshold), epochs, LEARNING_RATE[task])
-        model_score = score(task, evaluate(model, x_test), labels_test, y_test)
+        train(model, loss, x_train, task.targets(y_train, y_train), epochs, task.lr)
+        model_score = task.score(evaluate(model, x_test), y_test, y_train)
     except Exception as e:  # a broken implementation may raise anything; the result says what
-        return BaselineResult(component.name, metric, math.inf, base, f"{type(e).__name__} while training: {e}")
+        return BaselineResult(component.name, task.metric, math.inf, base, f"{type(e).__name__} while training: {e}")
     if not math.isfinite(model_score):
-        return BaselineResult(component.name, metric, model_score, base, "the model's held-out score is not finite")
-    return BaselineResult(component.name, metric, model_score, base)
+        return BaselineResult(component.name, task.metric, model_score, base, "the model's held-out score is not finite")
+    return BaselineResult(component.name, task.metric, model_score, base)

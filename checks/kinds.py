@@ -6,4 +6,6 @@ other (specs/protocol.md says what each kind of component has).
 """
 LAYER, LOSS, INITIALIZER = "layer", "loss", "initializer"
 OPTIMIZER, SCHEDULE, REGULARIZER = "optimizer", "schedule", "regularizer"
-REGRESSION, BINARY, CLASSES, PROBABILITIES = "regression", "binary", "classes", "probabilities"
+REGRESSION, BINARY, CLASSES, PROBABILITIES = "regression", "binary", "classes", "probabilities"  # on the bike data
+DIGITS = "digits"  # the ten classes of the handwritten digits, images (N, 1, 8, 8)
+SEQUENCES = "sequences"  # the next hour's rentals from the previous 24 hours of bike data, (N, 24, D)

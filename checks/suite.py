@@ -110,7 +110,8 @@ def details(result):
     lines += [f"- property '{o.name}' ({o.rule}): {o.message}" for o in result.properties if not o.passed]
     b = result.baseline
     if b is not None and not b.passed:
-        lines.append(f"- baseline: {b.message or ''} model {b.metric} {b.model_score:.4f}, predicting the mean "
+        constant = baseline.TASKS[COMPONENTS[result.name].task].constant_name
+        lines.append(f"- baseline: {b.message or ''} model {b.metric} {b.model_score:.4f}, predicting {constant} "
                      f"{b.baseline_score:.4f}; the model must score at most {baseline.MARGIN:.0%} of the baseline")
     return lines
 

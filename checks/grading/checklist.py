@@ -207,23 +207,26 @@ def convention(ctx):
 
 
 def training(ctx):
-    """One epoch of the baseline model on the bike data lowers the training loss: the loss-reduction check."""
+    """One epoch of the baseline model on its task's data lowers the training loss: the loss-reduction check."""
     t = baseline.first_epoch(ctx.component, ctx.mended)
+    data = baseline.data_summary(ctx.component.task)
     if t.passed:
         return Verdict(True, f"one epoch with this {ctx.component.class_name} lowered the training {t.metric} from "
-                             f"{t.before:.4f} to {t.after:.4f}, on {baseline.data_summary()}")
+                             f"{t.before:.4f} to {t.after:.4f}, on {data}")
     what = t.message or (f"one epoch with this {ctx.component.class_name} took the training {t.metric} from "
                          f"{t.before:.4f} to {t.after:.4f}; it must fall (is a sign flipped, or the step far too long?)")
-    return Verdict(False, f"{what}; the data: {baseline.data_summary()}", reread=f"{ctx.spec}, section \"Definition\"")
+    return Verdict(False, f"{what}; the data: {data}", reread=f"{ctx.spec}, section \"Definition\"")
 
 
 def beats_the_mean(ctx):
-    """A small model with the submitted class, trained on the bike data, beats predicting the mean."""
+    """A small model with the submitted class, trained on its task's data, beats predicting a constant (the mean or
+    the prior)."""
     b = baseline.run(ctx.component, ctx.mended, ctx.epochs)
-    scores = f"held-out {b.metric} {b.model_score:.4f}, predicting the mean {b.baseline_score:.4f}"
+    constant = baseline.TASKS[ctx.component.task].constant_name
+    scores = f"held-out {b.metric} {b.model_score:.4f}, predicting {constant} {b.baseline_score:.4f}"
     if b.passed:
-        return Verdict(True, f"the model with this {ctx.component.class_name} beats the mean: {scores}")
-    why = b.message or f"the model must score at most {baseline.MARGIN:.0%} of the mean's {b.metric}"
+        return Verdict(True, f"the model with this {ctx.component.class_name} beats {constant}: {scores}")
+    why = b.message or f"the model must score at most {baseline.MARGIN:.0%} of {constant}'s {b.metric}"
     section = "Definition" if ctx.component.kind == OPTIMIZER else "Partial derivatives"
     return Verdict(False, f"{why}; {scores}", reread=f"{ctx.spec}, section \"{section}\"")
 
