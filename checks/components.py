@@ -2,10 +2,11 @@
 
 The declarations are Components (checks/registry.py says what each field
 means). Adding a component touches its spec (specs/<name>.md), its
-reference file (reference/<name>.py), its declaration here (with its
-property suite, checks/properties/<name>.py) and its planted bugs
-(tests/planted.py); the completeness gate (checks/completeness.py) names
-whatever else still disagrees.
+reference file (reference/<name>.py), its declaration here or in its
+family's module of checks/families/ (with its property suite,
+checks/properties/<name>.py) and its planted bugs (tests/planted.py, or
+its family's tests/planted_<family>.py); the completeness gate
+(checks/completeness.py) names whatever else still disagrees.
 """
 import random
 
@@ -207,6 +208,11 @@ COMPONENTS.update({c.name: c for c in [
         'self.params = {"gamma": [1.0] * n_features, "beta": [0.0] * n_features}',
         'self.grads = {"gamma": [0.0] * n_features, "beta": [0.0] * n_features}'))),
 ]})
+
+
+from checks.families import convolution, recurrence  # noqa: E402  (they build on the helpers above)
+
+COMPONENTS.update({c.name: c for c in convolution.DECLARED + recurrence.DECLARED})
 
 
 def component_of(obj):

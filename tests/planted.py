@@ -560,6 +560,9 @@ def planted(module_globals):
     return [v for v in module_globals.values() if isinstance(v, type) and "component" in vars(v)]
 
 
-GRADIENT_BUGS = [c for c in planted(globals()) if getattr(c, "block", "protocol") not in ("protocol", "forward")]
-PROTOCOL_BUGS = [c for c in planted(globals()) if getattr(c, "block", None) in ("protocol", "forward")]
-PROPERTY_BUGS = [c for c in planted(globals()) if "property" in vars(c)]  # caught by a named property
+from tests import planted_convolution, planted_recurrence  # noqa: E402  (the families' galleries)
+
+EVERY = planted(globals()) + planted(vars(planted_convolution)) + planted(vars(planted_recurrence))
+GRADIENT_BUGS = [c for c in EVERY if getattr(c, "block", "protocol") not in ("protocol", "forward")]
+PROTOCOL_BUGS = [c for c in EVERY if getattr(c, "block", None) in ("protocol", "forward")]
+PROPERTY_BUGS = [c for c in EVERY if "property" in vars(c)]  # caught by a named property

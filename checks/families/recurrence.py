@@ -1,0 +1,3 @@
+"""The recurrence family's declarations: layers on sequences (N, T, D), with their baseline on the bike sequences."""
+
+DECLARED = []
