@@ -211,3 +211,20 @@ def gradient_sequences(draw, steps=3, low=1e-2, high=10.0):
     for _ in range(steps - 1):
         sequence.append({name: draw(tensors(nested.shape(g), signed(low, high))) for name, g in first.items()})
     return params, sequence
+
+
+# Images (N, C, H, W) for the convolution family: rank-4 examples are costly, so every size stays small.
+
+MAX_IMAGES = 3  # N
+MAX_CHANNELS = 2  # C
+MAX_SIDE = 5  # H and W
+
+
+@st.composite
+def images(draw, channels=None, elements=None, min_side=1, max_side=MAX_SIDE, min_rows=1):
+    """x (N, C, H, W): N in [min_rows, 3], C in [1, 2] unless given, H and W in [min_side, max_side] drawn apart
+    (so often H != W, and a transposed plane has the wrong shape)."""
+    n = draw(sizes(min_rows, MAX_IMAGES))
+    c = draw(sizes(1, MAX_CHANNELS)) if channels is None else channels
+    h, w = draw(sizes(min_side, max_side)), draw(sizes(min_side, max_side))
+    return draw(tensors((n, c, h, w), elements))
