@@ -6,6 +6,7 @@ Optimizers edit params in place from grads: step(params, grads).
 from reference.adam import Adam
 from reference.batch_norm import BatchNorm
 from reference.binary_cross_entropy import BinaryCrossEntropy
+from reference.conv2d import Conv2D
 from reference.dense import Dense
 from reference.dropout import Dropout
 from reference.flatten import Flatten
@@ -32,5 +33,5 @@ __all__ = [
     "Sequential", "xavier_uniform", "he_normal",
     "SGD", "Momentum", "Adam", "constant", "step_decay", "exponential", "cosine", "WeightDecay",
     "Dropout", "BatchNorm", "LayerNorm",
-    "Flatten",
+    "Conv2D", "Flatten",
 ]
