@@ -37,7 +37,7 @@ class Conv2D:
 
     def backward(self, dy):
         """dy (N, F, H', W') -> dx (N, C, H, W); sets grads W (F, C, KH, KW) and b (F,)."""
-        dy_rows = [[v for image in dy for v in flat(image[f])] for f in range(len(dy[0]))]  # (F, N H' W')
+        dy_rows = [[v for image in dy for row in image[f] for v in row] for f in range(len(dy[0]))]  # (F, N H' W')
         self.grads["b"] = [sum(dy_f) for dy_f in dy_rows]  # dL/db_f = sum_{n,i,j} dy[n][f][i][j]   (F,)
         dW = dot_rows(dy_rows, transpose(self.windows))  # dL/dW_f = sum_p dy[f][p] window_p   (F, C KH KW)
         self.grads["W"] = [unflat(row, self.dims[1:2] + self.kernel) for row in dW]

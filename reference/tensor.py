@@ -78,11 +78,9 @@ def output_size(size, kernel, stride, padding):
 
 def padded(plane, ph, pw):
     """plane (H, W) -> (H + 2 ph, W + 2 pw): a border of ph rows and pw columns of 0.0 on every side."""
-    if not ph and not pw:
-        return plane
-    blank = [0.0] * (len(plane[0]) + 2 * pw)
-    side = [0.0] * pw
-    return [blank] * ph + [side + row + side for row in plane] + [blank] * ph
+    side, width = [0.0] * pw, len(plane[0]) + 2 * pw
+    border = [[0.0] * width for _ in range(ph)]
+    return border + [side + row + side for row in plane] + [list(line) for line in border]
 
 
 def im2col(image, kernel, stride, padding):
