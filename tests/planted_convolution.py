@@ -6,7 +6,7 @@ import itertools
 
 from reference import Conv2D, Flatten
 from reference.flatten import dims_of, flat, unflat
-from reference.tensor import col2im, dot_rows, padded, transpose
+from reference.tensor import padded
 
 
 def column_major(dims):
@@ -65,12 +65,13 @@ def with_kernel_turned(layer, call, *arguments):
 
 
 class Conv2DKernelFlipped(Conv2D):
-    """forward flips the kernel (a convolution in the signal-processing sense), backward is the spec's."""
+    """forward is the spec's cross-correlation, but backward sends dy through the kernel flipped (the derivative of a
+    convolution, half remembered): dx = col2im(dy . W turned by 180 degrees)."""
 
     component, block, diagnosis = "conv2d", "dx", "flipped-kernel"
 
-    def forward(self, x):
-        return with_kernel_turned(self, super().forward, x)
+    def backward(self, dy):
+        return with_kernel_turned(self, super().backward, dy)  # dW and db do not read W: they stay right
 
 
 class Conv2DTrueConvolution(Conv2D):
@@ -88,18 +89,26 @@ class Conv2DTrueConvolution(Conv2D):
 
 
 class Conv2DStrideIgnoredInBackward(Conv2D):
-    """backward adds each window's gradient back at (i, j), one pixel apart, instead of at (i sh, j sw)."""
+    """backward adds window (i, j)'s gradient back at (i, j) of the padded image, one pixel apart, not at (i sh, j sw)."""
 
     component, block, diagnosis = "conv2d", "dx", "stride-ignored"
 
     def backward(self, dy):
         super().backward(dy)
-        filters = [flat(w) for w in self.params["W"]]
-        dy_rows = [[v for image in dy for row in image[f] for v in row] for f in range(len(dy[0]))]
-        d_windows = dot_rows(transpose(dy_rows), transpose(filters))
-        size = len(d_windows) // len(dy)
-        return [col2im(d_windows[n * size:(n + 1) * size], self.dims[1:], self.kernel, (1, 1), self.padding)
-                for n in range(len(dy))]
+        (_, channels, height, width), (kh, kw), (ph, pw) = self.dims, self.kernel, self.padding
+        dx = []
+        for image in dy:
+            planes = [[[0.0] * (width + 2 * pw) for _ in range(height + 2 * ph)] for _ in range(channels)]
+            for f, d_map in enumerate(image):
+                for i, d_row in enumerate(d_map):
+                    for j, g in enumerate(d_row):
+                        for c in range(channels):
+                            for a in range(kh):
+                                for e in range(kw):
+                                    if i + a < height + 2 * ph and j + e < width + 2 * pw:
+                                        planes[c][i + a][j + e] += g * self.params["W"][f][c][a][e]
+            dx.append([[line[pw:pw + width] for line in plane[ph:ph + height]] for plane in planes])
+        return dx
 
 
 class Conv2DPaddingNotCutOff(Conv2D):

@@ -102,7 +102,7 @@ def test_every_classic_mistake_is_planted_and_in_the_lists_the_gradient_and_prop
 
 
 @pytest.mark.parametrize("bug, evidence", [
-    (bugs.Conv2DKernelFlipped, "forward and backward disagree on the flip"),
+    (bugs.Conv2DKernelFlipped, "dx is the gradient of the layer with its kernel flipped"),
     (bugs.Conv2DStrideIgnoredInBackward, "but forward slid the windows by the stride (2, 2)"),
     (bugs.Conv2DPaddingNotCutOff, "dx has shape (2, 2, 7, 6), the shape of the padded input"),
     (bugs.Conv2DFiltersAndChannelsSwappedInDW, "dW has shape (2, 3, 3, 3), (C, F, KH, KW)"),
@@ -133,3 +133,17 @@ def test_a_consistent_flip_passes_the_gradient_check_and_the_one_hot_property_na
 def test_the_diagnoses_of_other_layers_are_untouched_by_the_convolution_hypotheses():
     report = check_layer(planted.DenseTransposed(3, 2), [[0.5, -1.0, 2.0], [1.5, 0.25, -0.75]], "dense")
     assert report.diagnosis == "transposed"
+
+
+class ForwardFlipsTheKernel(reference.Conv2D):
+    """forward computes a true convolution (the kernel turned by 180 degrees), backward the spec's cross-correlation."""
+
+    def forward(self, x):
+        return bugs.with_kernel_turned(self, super().forward, x)
+
+
+def test_a_forward_that_flips_against_a_backward_that_does_not_is_named_at_dx_and_at_dw():
+    report = gradient_reports(COMPONENTS["conv2d"], ForwardFlipsTheKernel)[0]
+    assert report.diagnosis == "flipped-kernel", report.message()
+    assert {b.name: b.diagnosis for b in report.blocks if not b.passed} == {"dx": "flipped-kernel",
+                                                                             "dW": "flipped-kernel"}

@@ -2,11 +2,12 @@
 
 Four hypotheses, read by checks/gradcheck/diagnosis.py before its own (two of them explain a wrong shape), through
 the protocol alone. The layer's stride and padding are not read from it: they are the (stride, padding) pairs
-under which the reference computation of y from x, W and b gives the layer's own y.
+under which the reference computation of y from x, W and b gives the layer's own y; the wrong dx a mistake
+would give is then computed from x, W and dy, with no call to the layer (a graded layer may sit in another process).
 
-- flipped-kernel  dW equals the numeric gradient with both kernel axes reversed, or dx equals the numeric dx of
-                  the same layer with its kernel flipped: forward and backward disagree on the flip (a
-                  convolution in one, a cross-correlation in the other);
+- flipped-kernel  dW equals the numeric gradient with both kernel axes reversed, or dx is the spec's dx with the
+                  kernel flipped while y is the spec's y without (or the reverse): forward and backward disagree
+                  on the flip (a convolution in one, a cross-correlation in the other);
 - stride-ignored  dx is col2im of the windows' gradients dy W placed at (i, j) instead of (i sh, j sw): backward
                   slides the windows by one pixel where forward slid them by the stride;
 - padding-kept    dx has the shape (N, C, H + 2 ph, W + 2 pw) of the padded input: the gradient of the padding
@@ -16,7 +17,6 @@ under which the reference computation of y from x, W and b gives the layer's own
 """
 from checks import nested
 from checks.gradcheck.evidence import all_fit, count, fits, reread
-from checks.gradcheck.finite_differences import numeric_entries
 from reference.tensor import col2im, dot_rows, im2col, output_size, transpose
 
 MOST = 4  # strides and paddings up to this size are tried when the layer's own are looked for
@@ -41,24 +41,24 @@ def flipped_kernel(block, subject):
     found = convolution(subject)
     if not found or block.problem or block.name not in ("dx", "dW"):
         return None
-    _, w, _ = found
+    x, w, b = found
     if block.name == "dW":
         turned = flipped(block.given)
         if not all_fit(block.entries, [nested.read(turned, e.index) for e in block.entries]):
             return None
-    else:
-        kept = nested.copy(w)
-        try:
-            w[:] = flipped(kept)  # edited in place, as a checker may (specs/protocol.md, rule 2)
-            numeric = numeric_entries("dx", subject.work, subject.f, subject.f())
-        finally:
-            w[:] = kept
-        if not all_fit(numeric, [e.analytic for e in block.entries]):
-            return None
+    elif not any(matches(block, spec_dx(x, backward, subject.dy, stride, padding))
+                 for forward, backward in ((w, flipped(w)), (flipped(w), w))
+                 for stride, padding in geometries(x, forward, b, subject.y)):
+        return None
     return "flipped-kernel", (
         f"{block.name} is the gradient of the layer with its kernel flipped (W[f][c][KH-1-a][KW-1-e]) in "
         f"{count(block.entries)}: forward and backward disagree on the flip; Conv2D is a cross-correlation, the "
         f"filter is read as it is in both; {reread(subject, 'Conventions')}")
+
+
+def matches(block, candidate):
+    """Whether every analytic entry of the block is the candidate's number at its index (both computed exactly)."""
+    return all(close_to(e.analytic, nested.read(candidate, e.index)) for e in block.entries)
 
 
 def geometries(x, w, b, y):
@@ -95,22 +95,44 @@ def close_to(u, v):
     return abs(u - v) <= 1e-9 * (1.0 + abs(v))
 
 
+def window_gradients(x, w, dy):
+    """dL/dwindow for each image: (N, H' W', C KH KW), row p of image n = sum_f dy[n][f][p] W_f."""
+    dy_rows = transpose([[v for image in dy for v in nested.flatten(image[f])] for f in range(len(w))])
+    d_windows = dot_rows(dy_rows, transpose([nested.flatten(f) for f in w]))
+    size = len(d_windows) // len(x)
+    return [d_windows[n * size:(n + 1) * size] for n in range(len(x))]
+
+
+def spec_dx(x, w, dy, stride, padding):
+    """The spec's dx for this x, W and dy (N, C, H, W)."""
+    kernel = tuple(nested.shape(w)[2:])
+    return [col2im(rows, nested.shape(x)[1:], kernel, stride, padding) for rows in window_gradients(x, w, dy)]
+
+
+def one_apart(x, w, dy, padding):
+    """dx with window (i, j)'s gradient added back at (i, j) of the padded image, not at (i sh, j sw)."""
+    (_, c, h, wd), (_, _, kh, kw), cols = nested.shape(x), nested.shape(w), len(dy[0][0][0])
+    (ph, pw), dx = padding, []
+    for rows in window_gradients(x, w, dy):
+        planes = [[[0.0] * (wd + 2 * pw) for _ in range(h + 2 * ph)] for _ in range(c)]
+        for p, row in enumerate(rows):
+            i, j = divmod(p, cols)
+            for k, g in enumerate(row):
+                channel, rest = divmod(k, kh * kw)
+                a, e = divmod(rest, kw)
+                if i + a < h + 2 * ph and j + e < wd + 2 * pw:
+                    planes[channel][i + a][j + e] += g
+        dx.append([[line[pw:pw + wd] for line in plane[ph:ph + h]] for plane in planes])
+    return dx
+
+
 def stride_ignored(block, subject):
     found = convolution(subject)
     if not found or block.name != "dx" or block.problem:
         return None
     x, w, b = found
-    dims, kernel = nested.shape(x)[1:], tuple(nested.shape(w)[2:])
-    filters = [nested.flatten(f) for f in w]
-    dy = subject.dy
-    dy_rows = transpose([[v for image in dy for v in nested.flatten(image[f])] for f in range(len(w))])
-    d_windows = dot_rows(dy_rows, transpose(filters))
-    size = len(d_windows) // len(x)
     for stride, padding in geometries(x, w, b, subject.y):
-        if stride == (1, 1):
-            continue
-        candidate = [col2im(d_windows[n * size:(n + 1) * size], dims, kernel, (1, 1), padding) for n in range(len(x))]
-        if all(close_to(e.analytic, nested.read(candidate, e.index)) for e in block.entries):
+        if stride != (1, 1) and matches(block, one_apart(x, w, subject.dy, padding)):
             return "stride-ignored", (
                 f"dx equals the windows' gradients dy W added back one pixel apart, at (i, j), in "
                 f"{count(block.entries)}, but forward slid the windows by the stride {stride}: in backward too, "
@@ -124,7 +146,7 @@ def padding_kept(block, subject):
         return None
     n, c, h, w = nested.shape(found[0])
     given = nested.shape(block.given)
-    if given is None or len(given) != 4 or given[:2] != (n, c) or given[2] <= h or given[3] < w:
+    if given is None or len(given) != 4 or given[:2] != (n, c) or given[2] < h or given[3] < w or given[2:] == (h, w):
         return None
     ph, pw = (given[2] - h) // 2, (given[3] - w) // 2
     if (h + 2 * ph, w + 2 * pw) != given[2:]:
@@ -155,4 +177,4 @@ def axes_swapped(block, subject):
         f"dW[f][c] belongs to filter f and input channel c, in that order (F, C, KH, KW); {reread(subject)}")
 
 
-HYPOTHESES = [padding_kept, axes_swapped, flipped_kernel, stride_ignored]
+HYPOTHESES = [padding_kept, axes_swapped, stride_ignored, flipped_kernel]
