@@ -84,38 +84,37 @@ def padded(plane, ph, pw):
 
 
 def im2col(image, kernel, stride, padding):
-    """image (C, H, W) -> rows (H' W', C KH KW): row i W' + j is the window under output (i, j), in order (c, a, b).
+    """image (C, H, W) -> rows (H' W', C KH KW): row i W' + j is the window under output (i, j), in order (c, a, e).
 
-    Entry (c, a, b) of row i W' + j is the padded image's [c][i sh + a][j sw + b].
+    Entry (c, a, e) of row i W' + j is the padded image's [c][i sh + a][j sw + e]. Built a column at a time: column
+    (c, a, e) gathers, for every window, the pixel at that place, one strided slice per output row; zip turns the
+    columns into the rows.
     """
     (kh, kw), (sh, sw), (ph, pw) = kernel, stride, padding
     planes = [padded(plane, ph, pw) for plane in image]
     rows_out, cols_out = output_size(len(image[0]), kh, sh, ph), output_size(len(image[0][0]), kw, sw, pw)
-    rows = []
-    for i in range(rows_out):
-        band = [plane[i * sh + a] for plane in planes for a in range(kh)]  # the C KH padded rows the windows cross
-        for j in range(cols_out):
-            start = j * sw
-            rows.append([v for line in band for v in line[start:start + kw]])
-    return rows
+    span = sw * (cols_out - 1) + 1  # the slice [e:e + span:sw] of a padded row holds the W' windows' column e
+    columns = [[v for i in range(rows_out) for v in plane[i * sh + a][e:e + span:sw]]
+               for plane in planes for a in range(kh) for e in range(kw)]
+    return [list(window) for window in zip(*columns)]
 
 
 def col2im(rows, dims, kernel, stride, padding):
     """rows (H' W', C KH KW) -> (C, H, W): each row added back onto the window it was read from, the padding cut off.
 
-    The adjoint of im2col: entry [c][h][w] is the sum of every row entry that im2col read from x[c][h][w].
+    The adjoint of im2col: entry [c][h][w] is the sum of every row entry that im2col read from x[c][h][w]. Added a
+    column at a time: column (c, a, e), cut into the H' output rows, goes onto the strided slices it came from.
     """
     (kh, kw), (sh, sw), (ph, pw) = kernel, stride, padding
     channels, height, width = dims
     cols_out = output_size(width, kw, sw, pw)
+    span = sw * (cols_out - 1) + 1
     planes = [[[0.0] * (width + 2 * pw) for _ in range(height + 2 * ph)] for _ in range(channels)]
-    lines = [(plane, a) for plane in planes for a in range(kh)]  # the (c, a) pairs of a row, in its order
-    for p, row in enumerate(rows):
-        i, j = divmod(p, cols_out)
-        top, start = i * sh, j * sw
-        for k, (plane, a) in enumerate(lines):
-            line = plane[top + a]
-            line[start:start + kw] = map(add, line[start:start + kw], row[k * kw:(k + 1) * kw])
+    places = [(plane, a, e) for plane in planes for a in range(kh) for e in range(kw)]  # in the order of a row
+    for (plane, a, e), column in zip(places, zip(*rows)):
+        for i, start in enumerate(range(0, len(column), cols_out)):
+            line = plane[i * sh + a]
+            line[e:e + span:sw] = map(add, line[e:e + span:sw], column[start:start + cols_out])
     return [[line[pw:pw + width] for line in plane[ph:ph + height]] for plane in planes]
 
 
