@@ -311,10 +311,17 @@ class GatherConv2D:
                         + [[0.0] * (len(plane[0]) + 2 * pw) for _ in range(ph)] for plane in image] for image in x]
         rows = (len(self.padded[0][0]) - kh) // sh + 1
         cols = (len(self.padded[0][0][0]) - kw) // sw + 1
-        return [[[[b + sum(filt[c][a][e] * image[c][i * sh + a][j * sw + e]
-                           for c in range(len(image)) for a in range(kh) for e in range(kw))
-                   for j in range(cols)] for i in range(rows)]
-                 for filt, b in zip(self.params["W"], self.params["b"])] for image in self.padded]
+        filters = [[v for plane in filt for row in plane for v in row] for filt in self.params["W"]]
+        y = []
+        for image in self.padded:
+            maps = [[[0.0] * cols for _ in range(rows)] for _ in filters]
+            for i in range(rows):
+                for j in range(cols):
+                    window = [v for plane in image for row in plane[i * sh:i * sh + kh] for v in row[j * sw:j * sw + kw]]
+                    for out, filt, b in zip(maps, filters, self.params["b"]):
+                        out[i][j] = b + sum(w * v for w, v in zip(filt, window))
+            y.append(maps)
+        return y
 
     def backward(self, dy):
         (ph, pw), (kh, kw), (sh, sw) = self.pad, self.size, self.step
