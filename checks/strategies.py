@@ -7,7 +7,9 @@ the full profile; the tests prove each check fails on planted bugs), and
 "thorough" for a deeper search by hand (shrinking on).
 The environment variable CHECKS_PROFILE picks one; "check" is the default.
 """
+import math
 import os
+import random
 
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
@@ -211,3 +213,31 @@ def gradient_sequences(draw, steps=3, low=1e-2, high=10.0):
     for _ in range(steps - 1):
         sequence.append({name: draw(tensors(nested.shape(g), signed(low, high))) for name, g in first.items()})
     return params, sequence
+
+
+# Images (N, C, H, W) for the convolution family: rank-4 examples are costly, so every size stays small, and the
+# pixels of ordinary images come from a seeded generator: one draw per image instead of one per pixel (drawing
+# each float through hypothesis took most of a property's time). Given elements, each pixel is drawn from them.
+
+MAX_IMAGES = 3  # N
+MAX_CHANNELS = 2  # C
+MAX_SIDE = 5  # H and W
+SPREADS = (0.5, 3.0, MODERATE)  # the half-widths of the uniform pixels of a seeded image
+
+
+@st.composite
+def images(draw, channels=None, elements=None, min_side=1, max_side=MAX_SIDE, min_rows=1):
+    """x (N, C, H, W): N in [min_rows, 3], C in [1, 2] unless given, H and W in [min_side, max_side] drawn apart
+    (so often H != W, and a transposed plane has the wrong shape); pixels uniform in [-s, s], s drawn from SPREADS,
+    from random.Random(a drawn seed), or each drawn from elements when given."""
+    n = draw(sizes(min_rows, MAX_IMAGES))
+    c = draw(sizes(1, MAX_CHANNELS)) if channels is None else channels
+    h, w = draw(sizes(min_side, max_side)), draw(sizes(min_side, max_side))
+    return draw(tensors((n, c, h, w), elements) if elements is not None else seeded_tensors((n, c, h, w)))
+
+
+@st.composite
+def seeded_tensors(draw, shape):
+    """Tensors of the given shape, uniform in [-s, s] with s drawn from SPREADS, from random.Random(a drawn seed)."""
+    rng, spread = random.Random(draw(seeds())), draw(st.sampled_from(SPREADS))
+    return nested.unflatten([rng.uniform(-spread, spread) for _ in range(math.prod(shape))], shape)

@@ -6,8 +6,10 @@ Optimizers edit params in place from grads: step(params, grads).
 from reference.adam import Adam
 from reference.batch_norm import BatchNorm
 from reference.binary_cross_entropy import BinaryCrossEntropy
+from reference.conv2d import Conv2D
 from reference.dense import Dense
 from reference.dropout import Dropout
+from reference.flatten import Flatten
 from reference.identity import Identity
 from reference.initializers import he_normal, xavier_uniform
 from reference.layer_norm import LayerNorm
@@ -31,4 +33,5 @@ __all__ = [
     "Sequential", "xavier_uniform", "he_normal",
     "SGD", "Momentum", "Adam", "constant", "step_decay", "exponential", "cosine", "WeightDecay",
     "Dropout", "BatchNorm", "LayerNorm",
+    "Conv2D", "Flatten",
 ]

@@ -289,7 +289,69 @@ class IdentityByMap:
         return list(map(list, dy))
 
 
+class GatherConv2D:
+    """Conv2D on an explicitly padded copy of x, with other argument names; dx gathers, for each padded pixel, the
+    dy of every window that read it: dx[c][r][q] = sum_{f, a, e : r - a = i sh, q - e = j sw} dy[f][i][j] W[f][c][a][e]."""
+
+    component, kind = "conv2d", "correct"
+
+    def __init__(self, channels, filters, size, step=1, pad=0, seed=0):
+        self.size, self.step, self.pad = [(v, v) if isinstance(v, int) else tuple(v) for v in (size, step, pad)]
+        rng = random.Random(seed + 29)
+        scale = 1.0 / math.sqrt(channels * self.size[0] * self.size[1])
+        self.params = {"W": [[[[rng.gauss(0.0, scale) for _ in range(self.size[1])] for _ in range(self.size[0])]
+                               for _ in range(channels)] for _ in range(filters)], "b": [0.1] * filters}
+        self.grads = {}
+        self.padded = None
+
+    def forward(self, x):
+        (ph, pw), (kh, kw), (sh, sw) = self.pad, self.size, self.step
+        self.padded = [[[[0.0] * (len(plane[0]) + 2 * pw) for _ in range(ph)]
+                        + [[0.0] * pw + list(row) + [0.0] * pw for row in plane]
+                        + [[0.0] * (len(plane[0]) + 2 * pw) for _ in range(ph)] for plane in image] for image in x]
+        rows = (len(self.padded[0][0]) - kh) // sh + 1
+        cols = (len(self.padded[0][0][0]) - kw) // sw + 1
+        filters = [[v for plane in filt for row in plane for v in row] for filt in self.params["W"]]
+        y = []
+        for image in self.padded:
+            maps = [[[0.0] * cols for _ in range(rows)] for _ in filters]
+            for i in range(rows):
+                for j in range(cols):
+                    window = [v for plane in image for row in plane[i * sh:i * sh + kh] for v in row[j * sw:j * sw + kw]]
+                    for out, filt, b in zip(maps, filters, self.params["b"]):
+                        out[i][j] = b + sum(w * v for w, v in zip(filt, window))
+            y.append(maps)
+        return y
+
+    def backward(self, dy):
+        (ph, pw), (kh, kw), (sh, sw) = self.pad, self.size, self.step
+        weights = self.params["W"]
+        rows, cols = len(dy[0][0]), len(dy[0][0][0])
+        self.grads = {
+            "W": [[[[sum(g[f][i][j] * image[c][i * sh + a][j * sw + e]
+                         for image, g in zip(self.padded, dy) for i in range(rows) for j in range(cols))
+                     for e in range(kw)] for a in range(kh)] for c in range(len(weights[0]))]
+                  for f in range(len(weights))],
+            "b": [sum(v for g in dy for row in g[f] for v in row) for f in range(len(weights))]}
+        dx = []
+        for image, g in zip(self.padded, dy):
+            planes = []
+            for c, plane in enumerate(image):
+                out = [[0.0] * (len(plane[0]) - 2 * pw) for _ in range(len(plane) - 2 * ph)]
+                for r in range(ph, len(plane) - ph):
+                    for q in range(pw, len(plane[0]) - pw):
+                        out[r - ph][q - pw] = sum(
+                            g[f][(r - a) // sh][(q - e) // sw] * weights[f][c][a][e]
+                            for f in range(len(weights)) for a in range(kh) for e in range(kw)
+                            if (r - a) % sh == 0 and (q - e) % sw == 0
+                            and 0 <= (r - a) // sh < rows and 0 <= (q - e) // sw < cols)
+                planes.append(out)
+            dx.append(planes)
+        return dx
+
+
 CORRECT = [
     LoopDense, ColumnDense, ReLUOneAtZero, ReLUHalfAtZero, ReLUFromOutput, LeakyReLUOneAtZero, SigmoidKeepsInput,
     TanhFromExp, SoftmaxJacobian, MSELoops, BCEClipped, SCELogSoftmax, IdentityByMap,
+    GatherConv2D,
 ]

@@ -205,8 +205,79 @@ class GradientDescent:
                     p[j] -= self.lr * g[j]
 
 
+class ConvolutionLayer:
+    """Steps 13 and 15: Conv2D with explicit loops over images, filters, output positions and window entries; the
+    padding is read as zeros where a window leaves the image, never built."""
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, seed=0):
+        self.kernel, self.stride, self.padding = [(v, v) if isinstance(v, int) else tuple(v)
+                                                  for v in (kernel_size, stride, padding)]
+        kh, kw = self.kernel
+        fan_in = in_channels * kh * kw
+        rng = random.Random(seed)
+        limit = math.sqrt(6.0 / (fan_in + out_channels))
+        columns = [[rng.uniform(-limit, limit) for _ in range(out_channels)] for _ in range(fan_in)]
+        self.params = {"W": [[[[columns[(c * kh + a) * kw + e][f] for e in range(kw)] for a in range(kh)]
+                               for c in range(in_channels)] for f in range(out_channels)],
+                       "b": [0.0] * out_channels}
+        self.grads = {"W": [[[[0.0] * kw for _ in range(kh)] for _ in range(in_channels)] for _ in range(out_channels)],
+                      "b": [0.0] * out_channels}
+        self.x = None
+
+    def place(self, image, c, r, q):
+        """(row, column) of the padded pixel (r, q) in image[c], or None in the padding."""
+        r, q = r - self.padding[0], q - self.padding[1]
+        return (r, q) if 0 <= r < len(image[c]) and 0 <= q < len(image[c][0]) else None
+
+    def sizes(self, image):
+        (kh, kw), (sh, sw), (ph, pw) = self.kernel, self.stride, self.padding
+        return (len(image[0]) + 2 * ph - kh) // sh + 1, (len(image[0][0]) + 2 * pw - kw) // sw + 1
+
+    def windows(self, image):
+        """(i, j, c, a, e, place) for every entry of every window of one image."""
+        (kh, kw), (sh, sw) = self.kernel, self.stride
+        rows, cols = self.sizes(image)
+        for i in range(rows):
+            for j in range(cols):
+                for c in range(len(image)):
+                    for a in range(kh):
+                        for e in range(kw):
+                            yield i, j, c, a, e, self.place(image, c, i * sh + a, j * sw + e)
+
+    def forward(self, x):
+        self.x = [[[list(row) for row in plane] for plane in image] for image in x]
+        weights, bias = self.params["W"], self.params["b"]
+        y = []
+        for image in x:
+            rows, cols = self.sizes(image)
+            maps = [[[bias[f]] * cols for _ in range(rows)] for f in range(len(weights))]
+            for i, j, c, a, e, at in self.windows(image):
+                if at is not None:
+                    for f, out in enumerate(maps):
+                        out[i][j] += weights[f][c][a][e] * image[c][at[0]][at[1]]
+            y.append(maps)
+        return y
+
+    def backward(self, dy):
+        weights = self.params["W"]
+        d_w = [[[[0.0] * len(row) for row in plane] for plane in filt] for filt in weights]
+        d_b = [0.0] * len(weights)
+        dx = [[[[0.0] * len(row) for row in plane] for plane in image] for image in self.x]
+        for image, d_image, g_maps in zip(self.x, dx, dy):
+            for f, g_map in enumerate(g_maps):
+                d_b[f] += sum(sum(row) for row in g_map)  # dL/db_f = sum_{n,i,j} dy[n][f][i][j]
+            for i, j, c, a, e, at in self.windows(image):
+                if at is not None:
+                    for f, g_map in enumerate(g_maps):
+                        d_w[f][c][a][e] += g_map[i][j] * image[c][at[0]][at[1]]  # dy times the pixel it met
+                        d_image[c][at[0]][at[1]] += g_map[i][j] * weights[f][c][a][e]  # dy times the weight
+        self.grads = {"W": d_w, "b": d_b}
+        return dx
+
+
 SOLUTIONS = {  # step -> the classes of its file, the graded one first
     1: [PredictingNeuron], 2: [MeanSquaredValue], 3: [MeanSquaredError], 4: [LearningNeuron],
     5: [PredictingDense], 6: [Rectifier], 7: [DenseLayer], 8: [Network, KeyedEntries],
     9: [GradientDescent], 10: [GradientDescent], 11: [GradientDescent], 12: [Network, KeyedEntries],
+    13: [ConvolutionLayer], 15: [ConvolutionLayer],
 }
