@@ -211,3 +211,42 @@ def gradient_sequences(draw, steps=3, low=1e-2, high=10.0):
     for _ in range(steps - 1):
         sequence.append({name: draw(tensors(nested.shape(g), signed(low, high))) for name, g in first.items()})
     return params, sequence
+
+
+# Pooling and spatial normalization inputs: images (N, C, H, W), small (hypothesis pays for every entry of rank 4).
+
+MAX_IMAGES, MAX_CHANNELS, MAX_SIDE = 2, 2, 4
+
+
+@st.composite
+def image_batches(draw, channels=None, elements=None, min_side=1, min_images=1):
+    """x (N, C, H, W): N in [min_images, 2] images, C in [1, 2] channels unless given, H and W in [min_side, 4]."""
+    n = draw(sizes(min_images, MAX_IMAGES))
+    c = draw(sizes(1, MAX_CHANNELS)) if channels is None else channels
+    h, w = draw(sizes(min_side, MAX_SIDE)), draw(sizes(min_side, MAX_SIDE))
+    return draw(tensors((n, c, h, w), elements))
+
+
+@st.composite
+def distinct_image_batches(draw, channels=None, min_side=1):
+    """x (N, C, H, W) whose entries are all different (no ties): a shuffled ramp of step 0.5 plus one offset."""
+    x = draw(image_batches(channels, st.just(0.0), min_side))
+    cells = nested.indices(x)
+    order = draw(st.permutations(range(len(cells))))
+    offset = draw(values(-MODERATE, MODERATE))
+    for index, k in zip(cells, order):
+        nested.write(x, index, offset + 0.5 * (k - len(cells) / 2))
+    return x
+
+
+def pooling_windows():
+    """(kernel_size, stride) of a pooling layer: int or pair; stride None (= kernel), smaller (windows overlap) or
+    larger (entries left out)."""
+    kernels = st.sampled_from([1, 2, 3, (2, 3), (3, 1)])
+    strides = st.sampled_from([None, 1, 2, (1, 2), (2, 1), 3])
+    return st.tuples(kernels, strides)
+
+
+def overlapping_windows():
+    """(kernel_size, stride) with the stride below the kernel size in at least one direction: windows overlap."""
+    return st.tuples(st.sampled_from([2, 3, (2, 3)]), st.sampled_from([1, (1, 2), (2, 1)]))
