@@ -18,11 +18,13 @@ import random
 from dataclasses import dataclass
 from typing import Callable
 
+from reference.trainer import digits
 from reference.trainer.bike_sharing import chronological_split, load
 from reference.sequential import evaluate
 
 
-from checks.kinds import BINARY, CLASSES, PROBABILITIES, REGRESSION
+from checks.kinds import BINARY, CLASSES, DIGITS, PROBABILITIES, REGRESSION
+from checks.nested import copy
 
 MARGIN = 0.85  # the model must score at most 85% of the baseline's loss
 EPOCHS = 2
@@ -120,6 +122,46 @@ def softmax(z):
     return [v / sum(e) for v in e]
 
 
+# The digits task: images (N, 1, 8, 8) of handwritten digits, labels 0-9 (specs/digits.md), scored by the
+# cross-entropy of softmax(outputs) against the training class prior.
+DIGITS_SUBSAMPLE = 0.3  # the share of the training part that the baseline models learn from: 434 of 1,438 images
+
+
+@functools.lru_cache(maxsize=1)
+def digits_data():
+    """((x_train, labels_train), (x_test, labels_test)): a seeded stratified subsample of the training part of the
+    digits (small enough for make check) and the whole held-out part, loaded once; models train on fresh_digits()."""
+    images, labels = digits.load()
+    (x_train, y_train), test = digits.stratified_split(images, labels, seed=SEED)
+    subsample, _ = digits.stratified_split(x_train, y_train, (DIGITS_SUBSAMPLE, 1 - DIGITS_SUBSAMPLE), seed=SEED)
+    return subsample, test
+
+
+def fresh_digits():
+    """digits_data() as new lists: a model may edit the images it is given."""
+    return tuple((copy(x), list(y)) for x, y in digits_data())
+
+
+def cross_entropy_of_digit_logits(predictions, labels, labels_train=None):
+    """The cross-entropy of softmax(outputs) (N, 10) against the digits' labels (N,)."""
+    return cross_entropy([softmax(z) for z in predictions], labels)
+
+
+def digits_prior(labels_train, labels_test):
+    """The cross-entropy of predicting the training class prior of the ten digits for every held-out image."""
+    prior = [count / len(labels_train) for count in digits.class_counts(labels_train)]
+    return cross_entropy([prior] * len(labels_test), labels_test)
+
+
+def digits_summary():
+    """One line on the digit images the baseline models learn from."""
+    (x, y), _ = digits_data()
+    counts = digits.class_counts(y)
+    pixels = [v for image in x for row in image[0] for v in row]
+    return (f"{len(x)} training images (1, 8, 8) of handwritten digits, pixels in [{min(pixels):g}, {max(pixels):g}], "
+            f"10 classes with {min(counts)}-{max(counts)} images each")
+
+
 TASKS = {
     REGRESSION: Task(fresh_data, lambda y, y_train: y, mean_squared_error, training_mean, "MSE", 0.1),
     BINARY: Task(fresh_data, lambda y, y_train: [[float(a)] for a in above_median(y, y_train)],
@@ -127,6 +169,8 @@ TASKS = {
     CLASSES: Task(fresh_data, above_median, cross_entropy_of_logits, training_prior, "cross-entropy", 0.5, "the prior"),
     PROBABILITIES: Task(fresh_data, lambda y, y_train: [[1.0 - a, float(a)] for a in above_median(y, y_train)],
                         cross_entropy_of_probabilities, training_prior, "cross-entropy", 0.5, "the prior"),
+    DIGITS: Task(fresh_digits, lambda y, y_train: list(y), cross_entropy_of_digit_logits, digits_prior,
+                 "cross-entropy", 0.5, "the prior", digits_summary),
 }
 
 

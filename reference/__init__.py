@@ -8,8 +8,10 @@ from reference.avg_pool2d import AvgPool2D
 from reference.batch_norm import BatchNorm
 from reference.batch_norm2d import BatchNorm2D
 from reference.binary_cross_entropy import BinaryCrossEntropy
+from reference.conv2d import Conv2D
 from reference.dense import Dense
 from reference.dropout import Dropout
+from reference.flatten import Flatten
 from reference.identity import Identity
 from reference.initializers import he_normal, xavier_uniform
 from reference.layer_norm import LayerNorm
@@ -34,5 +36,5 @@ __all__ = [
     "Sequential", "xavier_uniform", "he_normal",
     "SGD", "Momentum", "Adam", "constant", "step_decay", "exponential", "cosine", "WeightDecay",
     "Dropout", "BatchNorm", "LayerNorm",
-    "MaxPool2D", "AvgPool2D", "BatchNorm2D",
+    "Conv2D", "MaxPool2D", "AvgPool2D", "Flatten", "BatchNorm2D",
 ]

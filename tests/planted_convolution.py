@@ -1,7 +1,56 @@
 """Planted wrong implementations of the convolution family (tests/planted.py says what each class carries)."""
-from reference import AvgPool2D, BatchNorm, BatchNorm2D, MaxPool2D
-from reference.batch_norm2d import to_images, to_rows
-from reference.max_pool2d import window
+import itertools
+
+from checks import nested
+from reference import AvgPool2D, BatchNorm, BatchNorm2D, Flatten, MaxPool2D
+from reference.flatten import dims_of
+
+
+def column_major(dims):
+    """The index tuples of a tensor of shape dims with the first axis fastest (Fortran's order)."""
+    return [tuple(reversed(index)) for index in itertools.product(*(range(d) for d in reversed(dims)))]
+
+
+class FlattenColumnMajor(Flatten):
+    """Reads each example in column-major order (the first axis fastest), and backward undoes that same order:
+    consistent with itself, so only the order property sees it."""
+
+    component, property, words = "flatten", "reads_each_example_in_row_major_order", "row-major order puts"
+
+    def forward(self, x):
+        self.dims = dims_of(x[0])
+        return [[nested.read(example, index) for index in column_major(self.dims)] for example in x]
+
+    def backward(self, dy):
+        dx = [nested.unflatten([0.0] * len(row), self.dims) for row in dy]
+        for example, row in zip(dx, dy):
+            for index, g in zip(column_major(self.dims), row):
+                nested.write(example, index, g)
+        return dx
+
+
+class FlattenBackwardColumnMajor(Flatten):
+    """forward reads row-major, but backward puts dy back in column-major order: dx lands in the wrong places."""
+
+    component, property, words = "flatten", "flatten_then_its_inverse_is_the_identity", "should give x back"
+
+    def backward(self, dy):
+        dx = [nested.unflatten([0.0] * len(row), self.dims) for row in dy]
+        for example, row in zip(dx, dy):
+            for index, g in zip(column_major(self.dims), row):
+                nested.write(example, index, g)
+        return dx
+
+def window_positions(layer, dy):
+    """(n, c, i, j, r0, s0) for every window: its output index and the top-left corner of the window in x."""
+    (sh, sw) = layer.stride
+    return [(n, c, i, j, i * sh, j * sw) for n, image in enumerate(dy) for c, plane in enumerate(image)
+            for i, row in enumerate(plane) for j in range(len(row))]
+
+
+def zeros_like_x(layer, n):
+    c, h, w = layer.dims
+    return [[[[0.0] * w for _ in range(h)] for _ in range(c)] for _ in range(n)]
 
 
 class MaxPool2DOverwritesOverlap(MaxPool2D):
@@ -10,10 +59,10 @@ class MaxPool2DOverwritesOverlap(MaxPool2D):
     component, block, diagnosis = "max_pool2d", "dx", "overwritten-overlap"
 
     def backward(self, dy):
-        n, c, h, w = self.shape
-        dx = [[[[0.0] * w for _ in range(h)] for _ in range(c)] for _ in range(n)]
-        for a, b, i, j, r, s in self.winners:
-            dx[a][b][r][s] = dy[a][b][i][j]
+        dx, kw = zeros_like_x(self, len(dy)), self.kernel[1]
+        for n, c, i, j, r0, s0 in window_positions(self, dy):
+            k = self.winners[n][c][i * len(dy[n][c][i]) + j]
+            dx[n][c][r0 + k // kw][s0 + k % kw] = dy[n][c][i][j]
         return dx
 
 
@@ -23,19 +72,16 @@ class MaxPool2DEveryTiedMaximum(MaxPool2D):
     component, property, words = "max_pool2d", "a_tie_sends_dy_to_the_first_maximum_alone", "every tied maximum"
 
     def forward(self, x):
-        self.x = x
-        return super().forward(x)
+        self.x, self.y = x, super().forward(x)
+        return self.y
 
     def backward(self, dy):
-        n, c, h, w = self.shape
-        (kh, kw), (sh, sw) = self.kernel, self.stride
-        dx = [[[[0.0] * w for _ in range(h)] for _ in range(c)] for _ in range(n)]
-        for a, b, i, j, _, _ in self.winners:
-            top = max(window(self.x[a][b], i, j, self.kernel, self.stride))
-            for r in range(i * sh, i * sh + kh):
-                for s in range(j * sw, j * sw + kw):
-                    if self.x[a][b][r][s] == top:
-                        dx[a][b][r][s] += dy[a][b][i][j]
+        dx, (kh, kw) = zeros_like_x(self, len(dy)), self.kernel
+        for n, c, i, j, r0, s0 in window_positions(self, dy):
+            for r in range(r0, r0 + kh):
+                for s in range(s0, s0 + kw):
+                    if self.x[n][c][r][s] == self.y[n][c][i][j]:
+                        dx[n][c][r][s] += dy[n][c][i][j]
         return dx
 
 
@@ -124,16 +170,11 @@ class AvgPool2DOverwritesOverlap(AvgPool2D):
     component, property, words = "avg_pool2d", "dx_is_dy_spread_evenly_over_each_window", "(+=, not =)"
 
     def backward(self, dy):
-        n, c, h, w = self.shape
-        (kh, kw), (sh, sw) = self.kernel, self.stride
-        dx = [[[[0.0] * w for _ in range(h)] for _ in range(c)] for _ in range(n)]
-        for a in range(n):
-            for b in range(c):
-                for i, row in enumerate(dy[a][b]):
-                    for j, g in enumerate(row):
-                        for r in range(i * sh, i * sh + kh):
-                            for s in range(j * sw, j * sw + kw):
-                                dx[a][b][r][s] = g / (kh * kw)
+        dx, (kh, kw) = zeros_like_x(self, len(dy)), self.kernel
+        for n, c, i, j, r0, s0 in window_positions(self, dy):
+            for r in range(r0, r0 + kh):
+                for s in range(s0, s0 + kw):
+                    dx[n][c][r][s] = dy[n][c][i][j] / (kh * kw)
         return dx
 
 

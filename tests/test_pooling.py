@@ -11,6 +11,7 @@ from checks.families.convolution import with_ties
 from checks.gradcheck import check_layer
 from checks.properties import run, suite
 from checks.properties.max_pool2d import scattered, to_first_maximum, windows
+from reference.max_pool2d import windows_of
 from tests import planted_convolution as planted
 
 X = [[[[1.0, 3.0, 2.0, 0.0], [4.0, 3.0, 5.0, 1.0], [0.0, 2.0, 2.0, 6.0]]]]
@@ -25,10 +26,9 @@ class MaxPool2DLastMaximum(reference.MaxPool2D):
 
     def forward(self, x):
         y = super().forward(x)
-        (kh, kw), (sh, sw) = self.kernel, self.stride
-        self.winners = [(a, b, i, j, *max((r, s) for r in range(i * sh, i * sh + kh) for s in range(j * sw, j * sw + kw)
-                                           if x[a][b][r][s] == y[a][b][i][j]))
-                        for a, b, i, j, _, _ in self.winners]
+        windows = windows_of(x, self.kernel, self.stride, "MaxPool2D")
+        self.winners = [[[max(k for k, v in enumerate(window) if v == max(window)) for window in plane]
+                         for plane in image] for image in windows]
         return y
 
 
@@ -39,9 +39,10 @@ def test_the_stride_defaults_to_the_kernel_size_and_takes_ints_or_pairs():
 
 
 @pytest.mark.parametrize("make, words", [
-    (lambda: reference.MaxPool2D(0), "MaxPool2D: kernel_size must be a positive int or a pair of positive ints, got 0"),
-    (lambda: reference.AvgPool2D((2, 1.5)), "AvgPool2D: kernel_size must be a positive int or a pair"),
-    (lambda: reference.MaxPool2D(2, -1), "MaxPool2D: stride must be a positive int or a pair"),
+    (lambda: reference.MaxPool2D(0), "MaxPool2D: kernel_size must be an int >= 1 or a pair of them (height, width), "
+                                     "got 0"),
+    (lambda: reference.AvgPool2D((2, 1.5)), "AvgPool2D: kernel_size must be an int >= 1 or a pair"),
+    (lambda: reference.MaxPool2D(2, -1), "MaxPool2D: stride must be an int >= 1 or a pair"),
     (lambda: reference.AvgPool2D(4).forward(X), "AvgPool2D: the window 4x4 must fit inside the image, got an image of 3x4"),
 ])
 def test_a_bad_window_is_a_one_line_error_naming_the_rule(make, words):

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from checks import nested
 from checks.properties import require, require_close
 from checks.properties.layers import EVERY_LAYER, upstream
-from checks.strategies import distinct_image_batches, image_batches, overlapping_windows, pooling_windows, signed, tensors
+from checks.strategies import distinct_images, images, overlapping_windows, pooling_windows, signed, tensors
 
 TIED = st.sampled_from([-1.0, 0.0, 2.0])  # entries that repeat, so windows hold ties
 
@@ -54,7 +54,7 @@ def pooling_cases(draw, entries=None, distinct=False, overlapping=False):
     """(kernel_size, stride, x) with x (N, C, H, W) large enough for the window."""
     kernel_size, stride = draw(overlapping_windows() if overlapping else pooling_windows())
     side = max(pair(kernel_size))
-    x = draw(distinct_image_batches(min_side=side) if distinct else image_batches(elements=entries, min_side=side))
+    x = draw(distinct_images(min_side=side) if distinct else images(elements=entries, min_side=side))
     return kernel_size, stride, x
 
 
