@@ -69,7 +69,7 @@ class MaxPool2DOverwritesOverlap(MaxPool2D):
 class MaxPool2DEveryTiedMaximum(MaxPool2D):
     """dy sent to every entry equal to the window's maximum (the mask x == max): a tie passes dy on twice."""
 
-    component, property, words = "max_pool2d", "a_tie_sends_dy_to_the_first_maximum_alone", "every tied maximum"
+    component, property, words = "max_pool2d", "each_window_passes_its_dy_on_once", "every tied maximum"
 
     def forward(self, x):
         self.x, self.y = x, super().forward(x)

@@ -92,8 +92,11 @@ def pooling_point(rng):
 
 
 def pooling_model(impl):
-    """impl(2) on the digits (N, 1, 8, 8) -> (N, 1, 4, 4), Flatten, Dense(16, 10): logits of the ten classes."""
-    return digits_classifier(impl(2), reference.Flatten(), features=16)
+    """impl(2, 1) on the digits (N, 1, 8, 8) -> (N, 1, 7, 7), Flatten, Dense(49, 10): logits of the ten classes.
+
+    Overlapping windows: with impl(2) (16 features) two epochs on the subsample stay above 85% of the prior's
+    cross-entropy (2.13 of 2.30 for MaxPool2D)."""
+    return digits_classifier(impl(2, 1), reference.Flatten(), features=49)
 
 
 def pooling_draw(component, sizes):
@@ -120,7 +123,7 @@ def pooling(name, class_name, steps=()):
 
 
 POOLING_STEP = Step(14, "Pooling", {"forward": 2, "gradient": 4, "overwrite": 1, "fresh-cache": 1, "no-mutation": 1,
-                                    "determinism": 1, "stability": 1, "properties": 2})
+                                    "determinism": 1, "stability": 1, "properties": 2, "convention": 1})
 MAX_POOL2D = pooling("max_pool2d", "MaxPool2D", steps=(POOLING_STEP,))
 AVG_POOL2D = pooling("avg_pool2d", "AvgPool2D")
 
@@ -153,8 +156,8 @@ def spatial_point(rng):
 
 
 def spatial_model(impl):
-    """impl(1) on the digits (N, 1, 8, 8), AvgPool2D(2), Flatten, Dense(16, 10)."""
-    return digits_classifier(normalization(impl, 1), reference.AvgPool2D(2), reference.Flatten(), features=16)
+    """impl(1) on the digits (N, 1, 8, 8), gamma and beta seeded, then Flatten and Dense(64, 10)."""
+    return digits_classifier(normalization(impl, 1), reference.Flatten())
 
 
 def spatial_draw(component, sizes):

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from checks import nested
 from checks.properties import require, require_close
-from checks.properties.layers import EVERY_LAYER, upstream
+from checks.properties.layers import EVERY_LAYER
 from checks.strategies import distinct_images, images, overlapping_windows, pooling_windows, signed, tensors
 
 TIED = st.sampled_from([-1.0, 0.0, 2.0])  # entries that repeat, so windows hold ties
@@ -119,9 +119,9 @@ def overlapping_windows_add_their_gradients(subject):
     holds()
 
 
-def a_tie_sends_dy_to_the_first_maximum_alone(subject):
-    """At a tie, all of a window's dy goes to the first maximum of the window in row-major order, and none to the
-    other tied entries; dx sums to the sum of dy."""
+def each_window_passes_its_dy_on_once(subject):
+    """Ties included, dx sums to the sum of dy: each window passes its dy on once, to its maximum (shared among tied
+    maxima in whatever way, the whole of it and no more), and entries that win no window get 0."""
 
     @given(pooling_cases(TIED), st.data())
     def holds(case, data):
@@ -131,14 +131,35 @@ def a_tie_sends_dy_to_the_first_maximum_alone(subject):
         dx = layer.backward(dy)
         total, want = math.fsum(nested.flatten(dx)), math.fsum(nested.flatten(dy))
         require(abs(total - want) <= 1e-9 * (1 + len(nested.flatten(dx))) * (1 + abs(want)),
-                f"dx sums to {total!r} and dy to {want!r}: each window passes its dy on once (is dy sent to every "
-                "tied maximum?)")
-        require_close(dx, scattered(x, dy, windows(nested.shape(x), kernel_size, stride), to_first_maximum),
-                      f"with kernel_size = {kernel_size!r}, stride = {stride!r}, a window's dy goes to the first of its "
-                      "tied maxima in row-major order and to no other (is it sent to every tied maximum?); dx", 1e-12)
+                f"with kernel_size = {kernel_size!r}, stride = {stride!r}, dx sums to {total!r} and dy to {want!r}: "
+                "each window passes its dy on once (is dy sent to every tied maximum?)")
+        winners = {r for where in windows(nested.shape(x), kernel_size, stride).values()
+                   for r in where if nested.read(x, r) == max(nested.read(x, q) for q in where)}
+        for index in nested.indices(x):
+            require(index in winners or nested.read(dx, index) == 0.0,
+                    f"dx{nested.where(index)} = {nested.read(dx, index)!r}, but x{nested.where(index)} is the maximum "
+                    "of no window: it must get 0")
+
+    holds()
+
+
+def a_tie_sends_dy_to_the_first_maximum_alone(subject):
+    """At a tie, all of a window's dy goes to the first maximum of the window in row-major order (PyTorch's choice),
+    none to the other tied entries. Any split among them is a subgradient; this is the spec's convention."""
+
+    @given(pooling_cases(TIED), st.data())
+    def holds(case, data):
+        kernel_size, stride, x = case
+        layer = made(subject, kernel_size, stride)
+        dy = nonzero_upstream(data.draw, layer.forward(x))
+        require_close(layer.backward(dy), scattered(x, dy, windows(nested.shape(x), kernel_size, stride),
+                                                    to_first_maximum),
+                      f"with kernel_size = {kernel_size!r}, stride = {stride!r}, the spec sends a window's dy to the "
+                      "first of its tied maxima in row-major order and to no other; dx", 1e-12)
 
     holds()
 
 
 PROPERTIES = [*EVERY_LAYER, output_is_the_maximum_of_each_window, each_window_sends_its_dy_to_its_maximum_alone,
-              overlapping_windows_add_their_gradients, a_tie_sends_dy_to_the_first_maximum_alone]
+              overlapping_windows_add_their_gradients, each_window_passes_its_dy_on_once,
+              a_tie_sends_dy_to_the_first_maximum_alone]
