@@ -7,6 +7,7 @@ the full profile; the tests prove each check fails on planted bugs), and
 "thorough" for a deeper search by hand (shrinking on).
 The environment variable CHECKS_PROFILE picks one; "check" is the default.
 """
+import math
 import os
 import random
 
@@ -232,10 +233,14 @@ def images(draw, channels=None, elements=None, min_side=1, max_side=MAX_SIDE, mi
     n = draw(sizes(min_rows, MAX_IMAGES))
     c = draw(sizes(1, MAX_CHANNELS)) if channels is None else channels
     h, w = draw(sizes(min_side, max_side)), draw(sizes(min_side, max_side))
-    if elements is not None:
-        return draw(tensors((n, c, h, w), elements))
+    return draw(tensors((n, c, h, w), elements) if elements is not None else seeded_tensors((n, c, h, w)))
+
+
+@st.composite
+def seeded_tensors(draw, shape):
+    """Tensors of the given shape, uniform in [-s, s] with s drawn from SPREADS, from random.Random(a drawn seed)."""
     rng, spread = random.Random(draw(seeds())), draw(st.sampled_from(SPREADS))
-    return [[[[rng.uniform(-spread, spread) for _ in range(w)] for _ in range(h)] for _ in range(c)] for _ in range(n)]
+    return nested.unflatten([rng.uniform(-spread, spread) for _ in range(math.prod(shape))], shape)
 
 
 # Pooling: images without ties, and the windows and strides a pooling layer is tried at.
