@@ -216,9 +216,9 @@ class WindowMaximum:
     """Step 14: max pooling with plain loops; at a tie the first maximum in row-major order wins (strict >)."""
 
     def __init__(self, kernel_size, stride=None):
-        self.size = kernel_size if isinstance(kernel_size, tuple) else (kernel_size, kernel_size)
+        self.size = (kernel_size, kernel_size) if isinstance(kernel_size, int) else tuple(kernel_size)
         step = self.size if stride is None else stride
-        self.step = step if isinstance(step, tuple) else (step, step)
+        self.step = (step, step) if isinstance(step, int) else tuple(step)
         self.params, self.grads = {}, {}
         self.won = []
         self.shape = None

@@ -75,8 +75,8 @@ def test_a_missing_gamma_is_named_on_images_too():
     class MissingGamma(reference.BatchNorm2D):
         def backward(self, dy):
             gamma = self.params["gamma"]
-            return super().backward([[[[g / gamma[c] for g in row] for row in channel] for c, channel in enumerate(image)]
-                                     for image in dy])
+            return super().backward([[[[g / gamma[c] for g in row] for row in channel]
+                                      for c, channel in enumerate(image)] for image in dy])
 
     report = check_layer(normalization(MissingGamma, 3), X, "batch_norm2d")
     assert report.diagnosis == "missing-gamma", report.message()

@@ -113,18 +113,24 @@ def pooling_draw(component, sizes):
             f"{component.class_name}({kernel!r}, {stride!r}) on x ({n}, {c}, {h}, {w})")
 
 
-def pooling(name, class_name, steps=()):
+IMAGES_NOTE = "x is a batch of images (N, C, H, W): N lists of C planes of H rows of W floats."
+
+
+def pooling(name, class_name, notes=(), steps=()):
     return Component(name, class_name, LAYER, lambda impl: impl(*POOLING_CHECKED), pooling_point,
                      *image_inputs(min_side=3), DIGITS, pooling_model, gradable=True, draw=pooling_draw, steps=steps,
                      template=Template("kernel_size, stride=None", (
-                         "self.kernel_size = kernel_size  # an int k (a k x k window) or a pair (KH, KW)",
+                         "self.kernel_size = kernel_size  # an int k (a k x k window), or a pair (KH, KW):",
+                         "#                                 a tuple or a list",
                          "self.stride = kernel_size if stride is None else stride  # an int or a pair, as kernel_size",
-                         ) + NO_PARAMS))
+                         ) + NO_PARAMS, notes=(IMAGES_NOTE,) + notes))
 
 
 POOLING_STEP = Step(14, "Pooling", {"forward": 2, "gradient": 4, "overwrite": 1, "fresh-cache": 1, "no-mutation": 1,
                                     "determinism": 1, "stability": 1, "properties": 2, "convention": 1})
-MAX_POOL2D = pooling("max_pool2d", "MaxPool2D", steps=(POOLING_STEP,))
+TIE_NOTE = ("At a tie the first maximum of the window, in row-major order, takes all of its dy",
+            "(specs/max_pool2d.md, \"Conventions\").")
+MAX_POOL2D = pooling("max_pool2d", "MaxPool2D", TIE_NOTE, (POOLING_STEP,))
 AVG_POOL2D = pooling("avg_pool2d", "AvgPool2D")
 
 
@@ -185,7 +191,7 @@ BATCH_NORM2D = Component(
         'self.grads = {"gamma": [0.0] * n_channels, "beta": [0.0] * n_channels}',
         "self.running_mean = [0.0] * n_channels  # moved towards each training batch's channel means",
         "self.running_var = [1.0] * n_channels  # moved towards each training batch's unbiased variances"),
-        notes=("BatchNorm2D's output images depend on each other (through the batch statistics): keep the",
+        notes=(IMAGES_NOTE, "BatchNorm2D's output images depend on each other (through the batch statistics): keep the",
                "class attribute rows_independent = False below the class line (specs/protocol.md).")))
 
 DECLARED = [CONV2D, MAX_POOL2D, AVG_POOL2D, FLATTEN, BATCH_NORM2D]

@@ -98,8 +98,9 @@ def each_window_sends_its_dy_to_its_maximum_alone(subject):
                     f"window {list(k)} (kernel_size {kernel_size!r}) has nonzero dx at {nonzero}; it must have one, "
                     f"at its maximum {list(winner)}, which receives dy{nested.where(k)}")
             require_close(nested.read(dx, winner), nested.read(dy, k), f"dx at the maximum of window {list(k)}", 1e-12)
-        require(abs(math.fsum(nested.flatten(dx)) - math.fsum(nested.flatten(dy))) <= 1e-9 * (1 + len(nested.flatten(dx))),
-                "dx must sum to the sum of dy: each window passes its dy on once")
+        total, want = math.fsum(nested.flatten(dx)), math.fsum(nested.flatten(dy))
+        require(abs(total - want) <= 1e-9 * (1 + len(nested.flatten(dx))) * (1 + abs(want)),
+                f"dx sums to {total!r} and dy to {want!r}: each window passes its dy on once")
 
     holds()
 
