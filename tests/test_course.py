@@ -66,7 +66,7 @@ def test_every_part_does_its_job(number):
     """The formula links a spec that exists; the example runs (>>>); the exercise and the grading command name
     this step; the experiment reports numbers that were measured."""
     _, _, parts = README_STEPS[number]
-    links = re.findall(r"\]\(([a-z_]+\.md)(?:#[^)]*)?\)", parts["Formula"])
+    links = re.findall(r"\]\(([a-z0-9_]+\.md)(?:#[^)]*)?\)", parts["Formula"])
     assert links and all(os.path.exists(os.path.join(ROOT, "specs", link)) for link in links), links
     assert STEPS[number].component + ".md" in links or number >= 10, (number, links)
     assert ">>> " in parts["Worked example"]
