@@ -246,10 +246,10 @@ def seeded_tensors(draw, shape):
 # Pooling: images without ties, and the windows and strides a pooling layer is tried at.
 
 @st.composite
-def distinct_images(draw, channels=None, min_side=1):
+def distinct_images(draw, channels=None, min_side=1, max_side=MAX_SIDE):
     """x (N, C, H, W) whose entries all differ (no ties): a ramp of step 0.5 around a drawn offset, shuffled by a
     seeded generator."""
-    x = draw(images(channels, min_side=min_side))
+    x = draw(images(channels, min_side=min_side, max_side=max_side))
     cells = nested.indices(x)
     offset = draw(values(-MODERATE, MODERATE))
     ramp = [offset + 0.5 * (k - len(cells) / 2) for k in range(len(cells))]
@@ -257,6 +257,21 @@ def distinct_images(draw, channels=None, min_side=1):
     for index, v in zip(cells, ramp):
         nested.write(x, index, v)
     return x
+
+
+@st.composite
+def tied_images(draw, channels=None, min_side=1, max_side=MAX_SIDE, levels=(-1.0, 0.0, 2.0)):
+    """x (N, C, H, W) whose entries take a few levels only, so windows often hold ties; from a seeded generator."""
+    x = draw(images(channels, min_side=min_side, max_side=max_side))
+    rng = random.Random(draw(seeds()))
+    return nested.apply(lambda v: rng.choice(levels), x)
+
+
+@st.composite
+def nonzero_like(draw, y, low=0.5, high=5.0):
+    """A tensor of y's shape with entries of magnitude in [low, high] and either sign, from a seeded generator."""
+    rng = random.Random(draw(seeds()))
+    return nested.apply(lambda v: rng.choice((-1.0, 1.0)) * rng.uniform(low, high), y)
 
 
 def pooling_windows():

@@ -175,10 +175,13 @@ def spatial_draw(component, sizes):
             f"BatchNorm2D({c}) on x ({n}, {c}, {h}, {w})")
 
 
+SPATIAL_SIDE = 3  # H, W <= 3 in BatchNorm2D's property inputs: with N >= 2, up to 18 entries per channel
+
+
 def spatial_inputs(channels):
-    """(inputs, extreme): images with the given channels and N >= 2, so that N H W >= 2 whatever H and W."""
-    return (lambda s: s.images(channels, min_rows=2),
-            lambda s: s.images(channels, s.values(-s.EXTREME, s.EXTREME), min_rows=2))
+    """(inputs, extreme): images with the given channels, H and W up to 3, and N >= 2, so that N H W >= 2."""
+    return (lambda s: s.images(channels, max_side=SPATIAL_SIDE, min_rows=2),
+            lambda s: s.images(channels, s.values(-s.EXTREME, s.EXTREME), max_side=SPATIAL_SIDE, min_rows=2))
 
 
 BATCH_NORM2D = Component(

@@ -8,12 +8,12 @@ import math
 from hypothesis import given
 from hypothesis import strategies as st
 
-from checks import nested
+from checks import nested, strategies
 from checks.properties import require, require_close
 from checks.properties.layers import EVERY_LAYER
-from checks.strategies import distinct_images, images, overlapping_windows, pooling_windows, signed, tensors
+from checks.strategies import distinct_images, nonzero_like, overlapping_windows, pooling_windows, tied_images
 
-TIED = st.sampled_from([-1.0, 0.0, 2.0])  # entries that repeat, so windows hold ties
+SIDE = 4  # the largest H and W tried: windows of up to 3 x 3 fit, and overlap, at 3 and 4
 
 
 def pair(value):
@@ -50,17 +50,18 @@ def to_first_maximum(g, values, where):
 
 
 @st.composite
-def pooling_cases(draw, entries=None, distinct=False, overlapping=False):
-    """(kernel_size, stride, x) with x (N, C, H, W) large enough for the window."""
+def pooling_cases(draw, tied=False, distinct=False, overlapping=False):
+    """(kernel_size, stride, x) with x (N, C, H, W) large enough for the window: moderate, tied or distinct entries."""
     kernel_size, stride = draw(overlapping_windows() if overlapping else pooling_windows())
     side = max(pair(kernel_size))
-    x = draw(distinct_images(min_side=side) if distinct else images(elements=entries, min_side=side))
+    images = distinct_images if distinct else tied_images if tied else strategies.images
+    x = draw(images(min_side=side, max_side=SIDE))
     return kernel_size, stride, x
 
 
 def nonzero_upstream(draw, y):
     """dy of y's shape with no zero entry, each of magnitude 0.5 to 5: a window whose dy is lost cannot hide."""
-    return draw(tensors(nested.shape(y), signed(0.5, 5.0)))
+    return draw(nonzero_like(y))
 
 
 def made(subject, kernel_size, stride):
@@ -124,7 +125,7 @@ def each_window_passes_its_dy_on_once(subject):
     """Ties included, dx sums to the sum of dy: each window passes its dy on once, to its maximum (shared among tied
     maxima in whatever way, the whole of it and no more), and entries that win no window get 0."""
 
-    @given(pooling_cases(TIED), st.data())
+    @given(pooling_cases(tied=True), st.data())
     def holds(case, data):
         kernel_size, stride, x = case
         layer = made(subject, kernel_size, stride)
@@ -148,7 +149,7 @@ def a_tie_sends_dy_to_the_first_maximum_alone(subject):
     """At a tie, all of a window's dy goes to the first maximum of the window in row-major order (PyTorch's choice),
     none to the other tied entries. Any split among them is a subgradient; this is the spec's convention."""
 
-    @given(pooling_cases(TIED), st.data())
+    @given(pooling_cases(tied=True), st.data())
     def holds(case, data):
         kernel_size, stride, x = case
         layer = made(subject, kernel_size, stride)
