@@ -59,13 +59,23 @@ def pooling_cases(draw, tied=False, distinct=False, overlapping=False):
     return kernel_size, stride, x
 
 
-def nonzero_upstream(draw, y):
-    """dy of y's shape with no zero entry, each of magnitude 0.5 to 5: a window whose dy is lost cannot hide."""
-    return draw(nonzero_like(y))
-
-
 def made(subject, kernel_size, stride):
     return subject.implementation(kernel_size) if stride is None else subject.implementation(kernel_size, stride)
+
+
+def through(subject, kernel_size, stride, x, draw):
+    """(dy, dx): a new layer of the window and stride, its forward at x, its backward at a dy with no zero entry
+    (each of magnitude 0.5 to 5: a window whose dy is lost cannot hide)."""
+    layer = made(subject, kernel_size, stride)
+    dy = draw(nonzero_like(layer.forward(x)))
+    return dy, layer.backward(dy)
+
+
+def require_sum_of_dy(dx, dy, what):
+    """dx sums to the sum of dy, to rounding: each window passes its dy on once."""
+    total, want = math.fsum(nested.flatten(dx)), math.fsum(nested.flatten(dy))
+    require(abs(total - want) <= 1e-9 * (1 + len(nested.flatten(dx))) * (1 + abs(want)),
+            f"{what}dx sums to {total!r} and dy to {want!r}: each window passes its dy on once")
 
 
 def output_is_the_maximum_of_each_window(subject):
@@ -88,9 +98,7 @@ def each_window_sends_its_dy_to_its_maximum_alone(subject):
     @given(pooling_cases(distinct=True), st.data())
     def holds(case, data):
         kernel_size, _, x = case
-        layer = made(subject, kernel_size, None)
-        dy = nonzero_upstream(data.draw, layer.forward(x))
-        dx = layer.backward(dy)
+        dy, dx = through(subject, kernel_size, None, x, data.draw)
         for k, where in windows(nested.shape(x), kernel_size, None).items():
             values = [nested.read(x, r) for r in where]
             nonzero = [r for r in where if nested.read(dx, r) != 0.0]
@@ -99,9 +107,7 @@ def each_window_sends_its_dy_to_its_maximum_alone(subject):
                     f"window {list(k)} (kernel_size {kernel_size!r}) has nonzero dx at {nonzero}; it must have one, "
                     f"at its maximum {list(winner)}, which receives dy{nested.where(k)}")
             require_close(nested.read(dx, winner), nested.read(dy, k), f"dx at the maximum of window {list(k)}", 1e-12)
-        total, want = math.fsum(nested.flatten(dx)), math.fsum(nested.flatten(dy))
-        require(abs(total - want) <= 1e-9 * (1 + len(nested.flatten(dx))) * (1 + abs(want)),
-                f"dx sums to {total!r} and dy to {want!r}: each window passes its dy on once")
+        require_sum_of_dy(dx, dy, "")
 
     holds()
 
@@ -112,10 +118,9 @@ def overlapping_windows_add_their_gradients(subject):
     @given(pooling_cases(distinct=True, overlapping=True), st.data())
     def holds(case, data):
         kernel_size, stride, x = case
-        layer = made(subject, kernel_size, stride)
-        dy = nonzero_upstream(data.draw, layer.forward(x))
+        dy, dx = through(subject, kernel_size, stride, x, data.draw)
         want = scattered(x, dy, windows(nested.shape(x), kernel_size, stride), to_first_maximum)
-        require_close(layer.backward(dy), want, f"with kernel_size = {kernel_size!r}, stride = {stride!r}, an entry "
+        require_close(dx, want, f"with kernel_size = {kernel_size!r}, stride = {stride!r}, an entry "
                       "that wins several windows must receive the sum of their dy (+=, not =); dx", 1e-12)
 
     holds()
@@ -128,13 +133,9 @@ def each_window_passes_its_dy_on_once(subject):
     @given(pooling_cases(tied=True), st.data())
     def holds(case, data):
         kernel_size, stride, x = case
-        layer = made(subject, kernel_size, stride)
-        dy = nonzero_upstream(data.draw, layer.forward(x))
-        dx = layer.backward(dy)
-        total, want = math.fsum(nested.flatten(dx)), math.fsum(nested.flatten(dy))
-        require(abs(total - want) <= 1e-9 * (1 + len(nested.flatten(dx))) * (1 + abs(want)),
-                f"with kernel_size = {kernel_size!r}, stride = {stride!r}, dx sums to {total!r} and dy to {want!r}: "
-                "each window passes its dy on once (is dy sent to every tied maximum?)")
+        dy, dx = through(subject, kernel_size, stride, x, data.draw)
+        require_sum_of_dy(dx, dy, f"(is dy sent to every tied maximum?) with kernel_size = {kernel_size!r}, "
+                                  f"stride = {stride!r}, ")
         winners = {r for where in windows(nested.shape(x), kernel_size, stride).values()
                    for r in where if nested.read(x, r) == max(nested.read(x, q) for q in where)}
         for index in nested.indices(x):
@@ -152,10 +153,8 @@ def a_tie_sends_dy_to_the_first_maximum_alone(subject):
     @given(pooling_cases(tied=True), st.data())
     def holds(case, data):
         kernel_size, stride, x = case
-        layer = made(subject, kernel_size, stride)
-        dy = nonzero_upstream(data.draw, layer.forward(x))
-        require_close(layer.backward(dy), scattered(x, dy, windows(nested.shape(x), kernel_size, stride),
-                                                    to_first_maximum),
+        dy, dx = through(subject, kernel_size, stride, x, data.draw)
+        require_close(dx, scattered(x, dy, windows(nested.shape(x), kernel_size, stride), to_first_maximum),
                       f"with kernel_size = {kernel_size!r}, stride = {stride!r}, the spec sends a window's dy to the "
                       "first of its tied maxima in row-major order and to no other; dx", 1e-12)
 
