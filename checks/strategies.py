@@ -241,3 +241,45 @@ def seeded_tensors(draw, shape):
     """Tensors of the given shape, uniform in [-s, s] with s drawn from SPREADS, from random.Random(a drawn seed)."""
     rng, spread = random.Random(draw(seeds())), draw(st.sampled_from(SPREADS))
     return nested.unflatten([rng.uniform(-spread, spread) for _ in range(math.prod(shape))], shape)
+
+
+# Pooling: images without ties, and the windows and strides a pooling layer is tried at.
+
+@st.composite
+def distinct_images(draw, channels=None, min_side=1, max_side=MAX_SIDE):
+    """x (N, C, H, W) whose entries all differ (no ties): a ramp of step 0.5 around a drawn offset, shuffled by a
+    seeded generator."""
+    x = draw(images(channels, min_side=min_side, max_side=max_side))
+    cells = nested.indices(x)
+    offset = draw(values(-MODERATE, MODERATE))
+    ramp = [offset + 0.5 * (k - len(cells) / 2) for k in range(len(cells))]
+    random.Random(draw(seeds())).shuffle(ramp)
+    for index, v in zip(cells, ramp):
+        nested.write(x, index, v)
+    return x
+
+
+@st.composite
+def tied_images(draw, channels=None, min_side=1, max_side=MAX_SIDE, levels=(-1.0, 0.0, 2.0)):
+    """x (N, C, H, W) whose entries take a few levels only, so windows often hold ties; from a seeded generator."""
+    x = draw(images(channels, min_side=min_side, max_side=max_side))
+    rng = random.Random(draw(seeds()))
+    return nested.apply(lambda v: rng.choice(levels), x)
+
+
+@st.composite
+def nonzero_like(draw, y, low=0.5, high=5.0):
+    """A tensor of y's shape with entries of magnitude in [low, high] and either sign, from a seeded generator."""
+    rng = random.Random(draw(seeds()))
+    return nested.apply(lambda v: rng.choice((-1.0, 1.0)) * rng.uniform(low, high), y)
+
+
+def pooling_windows():
+    """(kernel_size, stride) of a pooling layer: int or pair; stride None (= kernel), smaller (windows overlap) or
+    larger (entries left out)."""
+    return st.tuples(st.sampled_from([1, 2, 3, (2, 3), (3, 1)]), st.sampled_from([None, 1, 2, (1, 2), (2, 1), 3]))
+
+
+def overlapping_windows():
+    """(kernel_size, stride) with the stride below the kernel size in at least one direction: windows overlap."""
+    return st.tuples(st.sampled_from([2, 3, (2, 3)]), st.sampled_from([1, (1, 2), (2, 1)]))
