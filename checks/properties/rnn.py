@@ -193,8 +193,13 @@ def dh0_is_the_gradient_of_h0(subject):
     d, h = sizes_of(subject.make())
     for seed in range(3):
         rng = random.Random(f"h0/{seed}")
-        x = nested.gaussian(rng, (3, 3, d))
-        report = check_layer(StateAsParams(subject.make(), {"h0": states(rng, 3, h)}), x, subject.name, seed=seed)
+        x, h0 = nested.gaussian(rng, (3, 3, d)), states(rng, 3, h)
+        layer = subject.make()
+        layer.backward(nested.gaussian(rng, nested.shape(layer.forward(x, h0))))
+        found = nested.shape(getattr(layer, "dh0", None))
+        require(found == (3, h), f"after forward(x, h0) and backward(dy), dh0 must hold dL/dh0 with the shape (N, H) = "
+                                 f"(3, {h}) of h0; found {found or repr(getattr(layer, 'dh0', None))}")
+        report = check_layer(StateAsParams(subject.make(), {"h0": h0}), x, subject.name, seed=seed)
         if not report.passed:
             raise PropertyFailure(f"at x of shape (3, 3, {d}) with a nonzero h0: {report.message()}")
 
