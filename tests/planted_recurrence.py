@@ -148,7 +148,7 @@ class LastStepMeanOverTime(LastStep):
 class RNNDh0OfTheFirstState(RNN):
     """dh0 = dL/dh_0, the first state's gradient: one step short of dL/dh0 = da_0 . Wh^T."""
 
-    component, property, words = "rnn", "dh0_is_the_gradient_of_h0", "dh0["
+    component, property, words = "rnn", "dh0_is_the_gradient_of_h0", "dh0 equals dL/dh_0"
 
     def step_backward(self, t, dh):
         if t == 0:

@@ -8,7 +8,8 @@ every entry:
 
 - not-carried           (RNN) dh_t = dy_t: the gradient step t + 1 carries back is not added to step t's;
 - not-summed-over-time  (RNN, a parameter) the block is one step's share alone: = where += belongs;
-- state-off-by-one      (RNN, dWh) sum_t h_t^T da_t: the state a step wrote where the one it read belongs;
+- state-off-by-one      (RNN, dWh) sum_t h_t^T da_t, (dh0) dL/dh_0: the state a step wrote where the one it
+                        read belongs;
 - every-step            (LastStep, dx) dy is sent to every step, as if y were a sum over time;
 - wrong-step            (LastStep, dx) dy is sent to one step other than the last (the first: 0 for T - 1).
 """
@@ -33,7 +34,8 @@ def elman(subject):
 
 
 def through_time(x, h, params, dy, carried=True, read=0):
-    """The spec's BPTT with at most one mistake -> (each step's shares {"Wx", "Wh", "b"}, dx (N, T, D), dh0).
+    """The spec's BPTT with at most one mistake -> (each step's shares {"Wx", "Wh", "b"}, dx (N, T, D), dh0,
+    dL/dh_0).
 
     carried False: dh_t = dy_t alone. read: dWh's share of step t is h[t + read]^T da_t (h[0] = h0): 0 is the
     state the step read (the spec), 1 the one it wrote."""
@@ -45,7 +47,7 @@ def through_time(x, h, params, dy, carried=True, read=0):
         shares[t] = {"Wx": matmul(transpose([s[t] for s in x]), da), "Wh": matmul(transpose(h[t + read]), da),
                      "b": column_sums(da)}
         dx[t], carry = matmul(da, transpose(params["Wx"])), matmul(da, transpose(params["Wh"]))
-    return shares, [[step[n] for step in dx] for n in range(len(x))], carry
+    return shares, [[step[n] for step in dx] for n in range(len(x))], carry, dh
 
 
 def total(shares, name):
@@ -54,7 +56,7 @@ def total(shares, name):
     return nested.unflatten([sum(v) for v in zip(*map(nested.flatten, values))], nested.shape(values[0]))
 
 
-def block_of(name, shares, dx, dh0):
+def block_of(name, shares, dx, dh0, dh_first):
     """What this backward gives for the block name (dx, dWx, dWh, db or dh0), or None."""
     if name == "dx":
         return dx
@@ -99,6 +101,10 @@ def not_summed_over_time(block, subject):
 
 def state_off_by_one(block, subject):
     found = elman(subject)
+    if found is not None and block.name == "dh0" and equals(block, through_time(*found)[3]):
+        return "state-off-by-one", (
+            f"dh0 equals dL/dh_0, the gradient of the state step 0 wrote, in {count(block.entries)}: dh0 is the "
+            f"gradient of the state step 0 read, one step further back, dh0 = da_0 . Wh^T; {reread(subject)}")
     if found is None or block.name != "dWh" or not equals(block, total(through_time(*found, read=1)[0], "Wh")):
         return None
     return "state-off-by-one", (
