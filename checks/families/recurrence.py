@@ -1,25 +1,30 @@
 """The recurrence family's declarations: layers on sequences (N, T, D), with their baseline on the bike sequences."""
 import reference
 from checks import nested
+from checks.models import dense_like
 from checks.grading.rubric import DEFAULT
 from checks.kinds import SEQUENCES
 from checks.registry import LAYER, Component, Step, Template
+from reference.trainer import bike_sequences
 
 # The RNN's shapes at the gradient-check points: D != H, so a transposed Wx or Wh has the wrong shape; T = 4 steps
 # carry a gradient back three times; N = 3 rows sum into every parameter.
 D, H, T, N = 3, 4, 4, 3
 HIDDEN = 4  # the baseline model's RNN: a pass over 24 hours costs T (D + H) H products per sequence
+FEATURES = len(bike_sequences.FEATURES) + 1  # D of the SEQUENCES task's windows: the features and the past count
 
 
-def sequence_model(rnn=reference.RNN, last_step=reference.LastStep, features=None):
-    """(RNN(D, 4) -> LastStep() -> Dense(4, 1), MSE): the family's baseline model, many-to-one on the bike sequences.
+def sequence_model(rnn=reference.RNN, last_step=reference.LastStep):
+    """(RNN(D, 4) -> LastStep() -> Dense(4, 1), MSE): the family's baseline model, many-to-one on the bike sequences
+    (D = len(bike_sequences.FEATURES) + 1 inputs per hour: the features and the past count)."""
+    top = reference.Dense(HIDDEN, 1, seed=1)
+    return reference.Sequential([rnn_like(rnn, FEATURES, HIDDEN), last_step(), top]), reference.MSE()
 
-    features: D, the columns of a step of the task's windows (read from the task when not given)."""
-    if features is None:
-        from checks.baseline import TASKS
-        features = len(TASKS[SEQUENCES].data()[0][0][0][0])
-    return reference.Sequential([rnn_like(rnn, features, HIDDEN), last_step(), reference.Dense(HIDDEN, 1, seed=1)]), \
-        reference.MSE()
+
+def last_hour_model(last_step):
+    """(LastStep() -> Dense(D, 1), MSE): a linear model of the window's last hour, the count included: it learns a
+    persistence forecast, in a fraction of the RNN's time."""
+    return reference.Sequential([last_step(), dense_like(reference.Dense, FEATURES, 1, 0)]), reference.MSE()
 
 
 def rnn_like(rnn, n_in, n_hidden, seed=0):
@@ -73,6 +78,6 @@ DECLARED = [
               steps=(Step(16, "One recurrent step, forward and back", {"forward": 2, "properties": 3}, ONE_STEP),
                      Step(17, "Backpropagation through time", THROUGH_TIME))),
     Component("last_step", "LastStep", LAYER, lambda impl: impl(), lambda rng: nested.gaussian(rng, (N, T, 2)),
-              *sequence_inputs(), SEQUENCES, lambda impl: sequence_model(last_step=impl), gradable=True,
+              *sequence_inputs(), SEQUENCES, last_hour_model, gradable=True,
               draw=last_step_draw),
 ]
