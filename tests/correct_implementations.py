@@ -289,7 +289,86 @@ class IdentityByMap:
         return list(map(list, dy))
 
 
+class LoopRNN:
+    """h_t = tanh(x_t Wx + h_{t-1} Wh + b) with explicit loops; keeps the pre-activations a_t and takes tanh's slope
+    as 1 - tanh(a_t)^2, where the reference keeps the states and uses 1 - h_t^2."""
+
+    component, kind = "rnn", "correct"
+
+    def __init__(self, inputs, hidden, seed=0):
+        rng, k = random.Random(seed), 1.0 / math.sqrt(hidden)
+        self.params = {"Wx": [[rng.uniform(-k, k) for _ in range(hidden)] for _ in range(inputs)],
+                       "Wh": [[rng.uniform(-k, k) for _ in range(hidden)] for _ in range(hidden)],
+                       "b": [rng.uniform(-k, k) for _ in range(hidden)]}
+        self.grads = {name: None for name in self.params}
+        self.dh0 = None
+
+    def forward(self, x, h0=None):
+        wx, wh, b = self.params["Wx"], self.params["Wh"], self.params["b"]
+        hidden = len(b)
+        self.x = [[list(row) for row in sequence] for sequence in x]
+        self.a, self.h0 = [], [list(row) for row in h0] if h0 is not None else [[0.0] * hidden for _ in x]
+        out = []
+        for n, sequence in enumerate(x):
+            state, pre, states = self.h0[n], [], []
+            for row in sequence:
+                a = [b[j] + sum(v * wx[d][j] for d, v in enumerate(row)) + sum(s * wh[k][j] for k, s in enumerate(state))
+                     for j in range(hidden)]
+                state = [math.tanh(v) for v in a]
+                pre.append(a)
+                states.append(state)
+            self.a.append(pre)
+            out.append(states)
+        return out
+
+    def backward(self, dy):
+        wx, wh = self.params["Wx"], self.params["Wh"]
+        d_wx = [[0.0] * len(row) for row in wx]
+        d_wh = [[0.0] * len(row) for row in wh]
+        d_b = [0.0] * len(wh)
+        dx, dh0 = [], []
+        for n, pre in enumerate(self.a):
+            carried = [0.0] * len(wh)  # what step t + 1 sends back to h_t
+            rows = [None] * len(pre)
+            for t in reversed(range(len(pre))):
+                da = [(g + c) * (1.0 - math.tanh(a) ** 2) for g, c, a in zip(dy[n][t], carried, pre[t])]
+                before = [math.tanh(v) for v in pre[t - 1]] if t > 0 else self.h0[n]
+                for j, g in enumerate(da):
+                    d_b[j] += g  # dL/db = sum over steps and rows of da
+                    for d, v in enumerate(self.x[n][t]):
+                        d_wx[d][j] += v * g  # dL/dWx = sum_t x_t^T da_t
+                    for k, v in enumerate(before):
+                        d_wh[k][j] += v * g  # dL/dWh = sum_t h_{t-1}^T da_t
+                rows[t] = [sum(g * w for g, w in zip(da, w_row)) for w_row in wx]  # da Wx^T
+                carried = [sum(g * w for g, w in zip(da, w_row)) for w_row in wh]  # da Wh^T
+            dx.append(rows)
+            dh0.append(carried)
+        self.grads, self.dh0 = {"Wx": d_wx, "Wh": d_wh, "b": d_b}, dh0
+        return dx
+
+
+class IndexedLastStep:
+    """y[n] = x[n][T - 1] read at index T - 1; dx built as zeros with dy written into the last step."""
+
+    component, kind = "last_step", "correct"
+
+    def __init__(self):
+        self.params, self.grads = {}, {}
+
+    def forward(self, x):
+        self.shape = (len(x), len(x[0]), len(x[0][0]))
+        return [[v for v in sequence[len(sequence) - 1]] for sequence in x]
+
+    def backward(self, dy):
+        n, steps, width = self.shape
+        dx = [[[0.0] * width for _ in range(steps)] for _ in range(n)]
+        for i, row in enumerate(dy):
+            dx[i][steps - 1] = list(row)
+        return dx
+
+
 CORRECT = [
     LoopDense, ColumnDense, ReLUOneAtZero, ReLUHalfAtZero, ReLUFromOutput, LeakyReLUOneAtZero, SigmoidKeepsInput,
     TanhFromExp, SoftmaxJacobian, MSELoops, BCEClipped, SCELogSoftmax, IdentityByMap,
+    LoopRNN, IndexedLastStep,
 ]

@@ -205,8 +205,88 @@ class GradientDescent:
                     p[j] -= self.lr * g[j]
 
 
+class RecurrentStep:
+    """Step 16: the recurrence forward over every step, and backward through the one step of a sequence of length 1."""
+
+    def __init__(self, n_in, n_hidden, seed=0):
+        rng, k = random.Random(seed), 1.0 / math.sqrt(n_hidden)
+        self.params = {"Wx": [[rng.uniform(-k, k) for _ in range(n_hidden)] for _ in range(n_in)],
+                       "Wh": [[rng.uniform(-k, k) for _ in range(n_hidden)] for _ in range(n_hidden)],
+                       "b": [rng.uniform(-k, k) for _ in range(n_hidden)]}
+        self.grads = {"Wx": None, "Wh": None, "b": None}
+
+    def step(self, x_t, h_prev):
+        """One step: tanh(x_t Wx + h_prev Wh + b) for each row."""
+        wx, wh, b = self.params["Wx"], self.params["Wh"], self.params["b"]
+        return [[math.tanh(b[j] + sum(v * wx[d][j] for d, v in enumerate(xr)) + sum(v * wh[k][j] for k, v in enumerate(hr)))
+                 for j in range(len(b))] for xr, hr in zip(x_t, h_prev)]
+
+    def forward(self, x):
+        h = [[0.0] * len(self.params["b"]) for _ in x]
+        self.x, self.h = x, []
+        for t in range(len(x[0])):
+            h = self.step([sequence[t] for sequence in x], h)
+            self.h.append(h)
+        return [[self.h[t][n] for t in range(len(x[0]))] for n in range(len(x))]
+
+    def backward(self, dy):
+        """The chain rule through one step, from h0 = 0: sequences of length 1 (step 17 carries it through time)."""
+        x, h = [sequence[0] for sequence in self.x], self.h[0]
+        da = [[g * (1.0 - v * v) for g, v in zip(gs[0], hr)] for gs, hr in zip(dy, h)]  # through the tanh
+        wx, width = self.params["Wx"], len(self.params["b"])
+        self.grads = {"Wx": [[sum(xr[d] * ar[j] for xr, ar in zip(x, da)) for j in range(width)] for d in range(len(wx))],
+                      "Wh": [[0.0] * width for _ in range(width)],  # h0^T da, and h0 = 0
+                      "b": [sum(ar[j] for ar in da) for j in range(width)]}
+        return [[[sum(a * w for a, w in zip(ar, w_row)) for w_row in wx]] for ar in da]
+
+
+class ThroughTime:
+    """Step 17: backpropagation through time, each step's state gradient its own dy plus what the next step sends."""
+
+    def __init__(self, n_in, n_hidden, seed=0):
+        rng, k = random.Random(seed), 1.0 / math.sqrt(n_hidden)
+        self.params = {"Wx": [[rng.uniform(-k, k) for _ in range(n_hidden)] for _ in range(n_in)],
+                       "Wh": [[rng.uniform(-k, k) for _ in range(n_hidden)] for _ in range(n_hidden)],
+                       "b": [rng.uniform(-k, k) for _ in range(n_hidden)]}
+        self.grads = {"Wx": None, "Wh": None, "b": None}
+
+    def forward(self, x):
+        wx, wh, b = self.params["Wx"], self.params["Wh"], self.params["b"]
+        self.x = [[list(row) for row in sequence] for sequence in x]
+        self.states = []  # per sequence: h_{-1} = 0, h_0, ..., h_{T-1}
+        for sequence in x:
+            states = [[0.0] * len(b)]
+            for row in sequence:
+                states.append([math.tanh(b[j] + sum(v * wx[d][j] for d, v in enumerate(row))
+                                         + sum(v * wh[k][j] for k, v in enumerate(states[-1]))) for j in range(len(b))])
+            self.states.append(states)
+        return [[list(h) for h in states[1:]] for states in self.states]
+
+    def backward(self, dy):
+        wx, wh = self.params["Wx"], self.params["Wh"]
+        width = len(wh)
+        d_wx, d_wh, d_b = [[0.0] * width for _ in wx], [[0.0] * width for _ in wh], [0.0] * width
+        dx = []
+        for sequence, states, grads in zip(self.x, self.states, dy):
+            carry, rows = [0.0] * width, [None] * len(sequence)
+            for t in reversed(range(len(sequence))):
+                da = [(g + c) * (1.0 - v * v) for g, c, v in zip(grads[t], carry, states[t + 1])]
+                for j in range(width):
+                    d_b[j] += da[j]
+                    for d in range(len(wx)):
+                        d_wx[d][j] += sequence[t][d] * da[j]
+                    for k in range(width):
+                        d_wh[k][j] += states[t][k] * da[j]  # states[t] is h_{t-1}
+                rows[t] = [sum(a * w for a, w in zip(da, w_row)) for w_row in wx]
+                carry = [sum(a * w for a, w in zip(da, w_row)) for w_row in wh]
+            dx.append(rows)
+        self.grads = {"Wx": d_wx, "Wh": d_wh, "b": d_b}
+        return dx
+
+
 SOLUTIONS = {  # step -> the classes of its file, the graded one first
     1: [PredictingNeuron], 2: [MeanSquaredValue], 3: [MeanSquaredError], 4: [LearningNeuron],
     5: [PredictingDense], 6: [Rectifier], 7: [DenseLayer], 8: [Network, KeyedEntries],
     9: [GradientDescent], 10: [GradientDescent], 11: [GradientDescent], 12: [Network, KeyedEntries],
+    16: [RecurrentStep], 17: [ThroughTime],
 }

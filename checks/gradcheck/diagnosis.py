@@ -9,6 +9,9 @@ the numeric one n, in this order, and returns the first that fits as
 2. shape            a has another shape (and which);
 3. zero-gradient    a is 0 at every failing entry, where n is not;
 4. sign-flip        a = -n at every entry;
+   not-carried, not-summed-over-time, state-off-by-one, every-step, wrong-step: a
+                    recurrent layer's own mistakes, recomputed from its x, output and params
+                    with no extra forward call (recurrence_diagnosis.py);
 5. ignores-upstream a is the gradient with dy all ones: the local derivative alone,
                     not multiplied by the upstream gradient;
 6. wrong-input      (dx of an elementwise layer) a = dy f'(q) with the derivative taken
@@ -29,8 +32,6 @@ the numeric one n, in this order, and returns the first that fits as
                     dy - y^2 for dy (1 - y^2) (formulas.py);
     missing-gamma, statistics-paths: a normalization layer's own mistakes, before scale
                     (normalization_diagnosis.py);
-    not-carried, not-summed-over-time, state-off-by-one, every-step, wrong-step: a
-                    recurrent layer's own, before scale (recurrence_diagnosis.py);
 12. unknown         detected, but nothing above fits: the evidence then gives the
                     closest description the numbers support (formulas.closest).
 
@@ -166,9 +167,9 @@ def wrong_formula(block, subject):
     return found and ("wrong-formula", f"{found}; {reread(subject)}")
 
 
-HYPOTHESES = [transposed, wrong_shape, zero_gradient, sign_flip, ignores_upstream, wrong_input, diagonal_only,
-              single_sample, stale_cache, *normalization_diagnosis.HYPOTHESES, *recurrence_diagnosis.HYPOTHESES,
-              factors.scale, wrong_formula]
+HYPOTHESES = [transposed, wrong_shape, zero_gradient, sign_flip, *recurrence_diagnosis.HYPOTHESES, ignores_upstream,
+              wrong_input, diagonal_only, single_sample, stale_cache, *normalization_diagnosis.HYPOTHESES, factors.scale,
+              wrong_formula]
 
 
 def diagnose(block, subject):
