@@ -211,3 +211,15 @@ def gradient_sequences(draw, steps=3, low=1e-2, high=10.0):
     for _ in range(steps - 1):
         sequence.append({name: draw(tensors(nested.shape(g), signed(low, high))) for name, g in first.items()})
     return params, sequence
+
+
+# Sequences (N, T, D), for the recurrent layers: small, since every step of every row costs a pass.
+
+MAX_STEPS = 4
+
+
+@st.composite
+def sequences(draw, features, elements=None, min_steps=1, max_steps=MAX_STEPS):
+    """x (N, T, D): N in [1, 3] sequences of T in [min_steps, max_steps] steps, D = features."""
+    n, t = draw(sizes(1, 3)), draw(sizes(min_steps, max_steps))
+    return draw(tensors((n, t, features), elements))

@@ -26,6 +26,7 @@ from tests.diagnosis_gallery import GALLERY
 CODES = {"sign-flip", "scale", "transposed", "single-sample", "zero-gradient", "wrong-input", "accumulates",
          "stale-cache", "mutates-input", "shape", "nondeterministic", "unstable", "unknown", "ignores-upstream",
          "diagonal-only", "wrong-formula", "missing-gamma", "statistics-paths"}
+CODES |= {"cell-tanh-slope", "cell-not-carried", "gate-order", "overwritten-across-time", "update-gate-swapped"}
 BUGS = planted.GRADIENT_BUGS + planted.PROTOCOL_BUGS
 
 
