@@ -38,7 +38,7 @@ def a_saturated_update_gate_keeps_h0(subject):
     def holds(x, data):
         layer = with_bias_blocks(subject.make(), "bx", {Z: SATURATED})
         h0 = draw_states(data.draw, layer, len(x), STATES)["h0"]
-        y = layer.forward(x, h0=h0)
+        y = layer.forward(x, h0)
         require_close(y, [[row] * len(sequence) for row, sequence in zip(h0, y)],
                       "with the update gate at z = 1 (block 1 of bx at +60) h must stay h0: h_t = (1 - z) * n + z * "
                       "h_{t-1}, so z keeps the old state (z and 1 - z swapped?); y", 1e-9)
@@ -54,10 +54,10 @@ def a_closed_reset_gate_hides_the_hidden_bias_of_n(subject):
     def holds(x, data):
         layer = with_bias_blocks(subject.make(), "bx", {R: -SATURATED, Z: -SATURATED})
         h0 = draw_states(data.draw, layer, len(x), STATES)["h0"]
-        y = layer.forward(x, h0=h0)
+        y = layer.forward(x, h0)
         h = hidden(layer)
         layer.params["bh"][N * h:] = data.draw(st.lists(values(-3.0, 3.0), min_size=h, max_size=h))
-        require_close(layer.forward(x, h0=h0), y,
+        require_close(layer.forward(x, h0), y,
                       "with the reset gate closed (r = 0), changing the n block of bh changed y: bhn must sit inside "
                       "the reset, n = tanh(x Wxn + bxn + r * (h Whn + bhn)) (PyTorch's GRU, reset after the "
                       "product); y", 1e-9)

@@ -40,7 +40,7 @@ def an_open_forget_gate_and_a_closed_input_gate_keep_c(subject):
     def holds(x, data):
         layer = with_bias_blocks(subject.make(), "b", {I: -SATURATED, F: SATURATED})
         start = draw_states(data.draw, layer, len(x), STATES)
-        layer.forward(x, **start)
+        layer.forward(x, *start.values())
         require_close(layer.c_last, start["c0"], "with the forget gate open (f = 1, block 1 of b at +60) and the "
                                                  "input gate closed (i = 0, block 0 at -60), c must stay c0 (gates in "
                                                  "the order i, f, g, o?); c_last", 1e-9)

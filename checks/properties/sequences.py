@@ -1,8 +1,8 @@
 """Rules every recurrent layer keeps (specs/lstm.md, specs/gru.md): the suites of LSTM and GRU call them.
 
-A recurrent layer maps x (N, T, D) to y (N, T, H) and takes its initial state as keyword arguments of forward
-(h0, and c0 for an LSTM); after forward its final cell state is c_last (an LSTM), after backward the gradients
-of the initial states are dh0 (and dc0). `states` names them: (("h0", None), ("c0", "c_last")) for an LSTM,
+A recurrent layer maps x (N, T, D) to y (N, T, H) and takes its initial states as further arguments of forward,
+in order (forward(x, h0), or forward(x, h0, c0) for an LSTM; a grader's proxy passes them so); after forward its
+final cell state is c_last (an LSTM), after backward the gradients of the initial states are dh0 (and dc0). `states` names them: (("h0", None), ("c0", "c_last")) for an LSTM,
 the attribute holding each final state (None: the last step of y).
 """
 from hypothesis import given
@@ -39,10 +39,10 @@ def step_by_step(subject, states):
     def holds(x, data):
         whole = subject.make()
         start = draw_states(data.draw, whole, len(x), states)
-        y = whole.forward(x, **start)
+        y = whole.forward(x, *start.values())
         layer, carried = subject.make(), start
         for t in range(len(x[0])):
-            y_t = layer.forward([[sequence[t]] for sequence in x], **carried)
+            y_t = layer.forward([[sequence[t]] for sequence in x], *carried.values())
             require_close([sequence[0] for sequence in y_t], [sequence[t] for sequence in y],
                           f"running step {t} alone, from the states the earlier steps left ({', '.join(carried)} "
                           f"from {', '.join(k or 'y[:, -1]' for _, k in states)}), differs from step {t} of the whole "
@@ -85,7 +85,7 @@ def initial_state_gradients(subject, states):
     def holds(x, data):
         layer = subject.make()
         start = draw_states(data.draw, layer, len(x), states)
-        dy = upstream(data.draw, layer.forward(x, **start))
+        dy = upstream(data.draw, layer.forward(x, *start.values()))
         layer.backward(dy)
         for name, _ in states:
             analytic = getattr(layer, "d" + name, None)
@@ -101,7 +101,7 @@ def initial_state_gradients(subject, states):
 
 
 def numeric_state_gradient(subject, x, start, name, dy, step=1e-6):
-    """(N, H): the central difference of sum(forward(x, **start) * dy) in each entry of start[name]."""
+    """(N, H): the central difference of sum(forward(x, *start.values()) * dy) in each entry of start[name]."""
     layer = subject.make()
     out = nested.apply(lambda v: 0.0, start[name])
     for i, row in enumerate(start[name]):
@@ -110,7 +110,7 @@ def numeric_state_gradient(subject, x, start, name, dy, step=1e-6):
             for delta in (step, -step):
                 edited = {k: nested.copy(m) for k, m in start.items()}
                 edited[name][i][j] = v + delta
-                moved.append(nested.dot(layer.forward(x, **edited), dy))
+                moved.append(nested.dot(layer.forward(x, *edited.values()), dy))
             out[i][j] = (moved[0] - moved[1]) / (2 * step)
     return out
 
