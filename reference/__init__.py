@@ -11,6 +11,7 @@ from reference.dropout import Dropout
 from reference.gru import GRU
 from reference.identity import Identity
 from reference.initializers import he_normal, xavier_uniform
+from reference.last_step import LastStep
 from reference.layer_norm import LayerNorm
 from reference.leaky_relu import LeakyReLU
 from reference.lstm import LSTM
@@ -18,6 +19,7 @@ from reference.momentum import Momentum
 from reference.mse import MSE
 from reference.neuron import Neuron
 from reference.relu import ReLU
+from reference.rnn import RNN
 from reference.schedules import constant, cosine, exponential, step_decay
 from reference.sequential import Sequential
 from reference.sgd import SGD
@@ -33,5 +35,5 @@ __all__ = [
     "Sequential", "xavier_uniform", "he_normal",
     "SGD", "Momentum", "Adam", "constant", "step_decay", "exponential", "cosine", "WeightDecay",
     "Dropout", "BatchNorm", "LayerNorm",
-    "LSTM", "GRU",
+    "RNN", "LSTM", "GRU", "LastStep",
 ]

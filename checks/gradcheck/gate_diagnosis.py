@@ -9,8 +9,8 @@ tolerance), the mistake is named:
 - cell-not-carried         (LSTM) dc_{t-1} = 0: the cell's gradient dc * f never reaches the previous step;
 - gate-order               (LSTM) the gate gradients stacked as i, f, o, g (CS231n's order) while forward
                            reads i, f, g, o;
-- overwritten-across-time  a weight's gradient assigned (=) at each step instead of added (+=): the share
-                           of the last step processed, t = 0, alone;
+- not-summed-over-time     a weight's gradient assigned (=) at each step instead of added (+=): the share
+                           of the last step processed, t = 0, alone (the RNN's code, recurrence_diagnosis.py);
 - update-gate-swapped      (GRU) backward derives h_t = z * n + (1 - z) * h_{t-1} while forward computes
                            h_t = (1 - z) * n + z * h_{t-1}.
 
@@ -74,7 +74,7 @@ MISTAKES = {
          "dn = dh * (1 - z), dL/dh_{t-1} gets dh * z, and dz = dh * (h_{t-1} - n)"),
     ],
 }
-OVERWRITTEN = ("overwritten-across-time", "{name} is assigned at each time step instead of added to: it holds the share "
+OVERWRITTEN = ("not-summed-over-time", "{name} is assigned at each time step instead of added to: it holds the share "
                "of the last step processed (t = 0) alone (for Wh that share is 0, as h_{{-1}} = h0 = 0 here; a "
                "gradient never computed looks the same); the weights are shared by every step, so sum the shares (+=)")
 

@@ -134,16 +134,11 @@ class RemoteLayer(RemoteObject):
     def grads(self):
         return self._entries("grads", self._grads)
 
-    def forward(self, x, *states):
-        """forward(x), or forward(x, h0) and forward(x, h0, c0) for a recurrent layer's initial states."""
-        return self._call("forward", [x, *states])
+    def forward(self, x):
+        return self._call("forward", [x])
 
     def backward(self, dy):
         return self._call("backward", [dy])
-
-    c_last = property(lambda self: self._statistic("c_last"))  # a recurrent layer's final cell state, read after
-    dh0 = property(lambda self: self._statistic("dh0"))  # forward; the gradients of its initial states, read after
-    dc0 = property(lambda self: self._statistic("dc0"))  # backward
 
     @property
     def training(self):

@@ -463,17 +463,16 @@ address = object.__hash__  # an object's identity, as id() gives it but with no 
 
 
 STATISTICS = ("running_mean", "running_var")  # what a layer keeps for evaluation (BatchNorm): read only
-STATISTICS += ("c_last", "dh0", "dc0")  # a recurrent layer's final cell state, its initial states' gradients: read only
 
 
 def attribute(request):
     """Read, or set then read, an object's mode `training` (True when it has none); or read one of its
-    running statistics or recurrent states (None when it has none)."""
+    running statistics (None when it has none)."""
     obj, name = STATE.objects[request["handle"]], request.get("name")
     if name in STATISTICS:
         return {"value": getattr(obj, name, None)}
     if name != "training":
-        raise LookupError(f"only the attributes training, {', '.join(STATISTICS)} can be read")
+        raise LookupError("only the attributes training, running_mean and running_var can be read")
     if "value" in request:
         obj.training = request["value"] is True
     value = getattr(obj, "training", True)
