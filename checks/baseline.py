@@ -18,11 +18,13 @@ import random
 from dataclasses import dataclass
 from typing import Callable
 
+from reference.trainer import bike_sequences
 from reference.trainer.bike_sharing import chronological_split, load
 from reference.sequential import evaluate
 
 
-from checks.kinds import BINARY, CLASSES, PROBABILITIES, REGRESSION
+from checks.nested import copy
+from checks.kinds import BINARY, CLASSES, PROBABILITIES, REGRESSION, SEQUENCES
 
 MARGIN = 0.85  # the model must score at most 85% of the baseline's loss
 EPOCHS = 2
@@ -78,6 +80,7 @@ class Task:
     lr: float  # the baseline's learning rate
     constant_name: str = "the mean"  # what the constant predicts, in reports: "the mean", "the prior"
     summary: Callable = None  # () -> one line on the training data; None: the bike data's (data_summary)
+    batch: int = BATCH  # the baseline's mini-batch size: a task with few examples takes smaller batches, for more steps
 
 
 def mean_squared_error(predictions, y, y_train=None):
@@ -120,6 +123,33 @@ def softmax(z):
     return [v / sum(e) for v in e]
 
 
+# The bike sequences (reference/trainer/bike_sequences.py): the hours split 80/20 in time, windowed inside each block,
+# then every SEQUENCE_STRIDES-th window kept; the strides share no factor with 24, so every hour of the day is a target.
+SEQUENCE_STRIDES = (31, 17)  # training, test: about 400 and 200 windows of 24 hours
+
+
+@functools.lru_cache(maxsize=1)
+def sequence_data():
+    """((x_train, y_train), (x_test, y_test)): x (N, 24, 6) windows, y (N, 1) the next hour's cnt / 1000. Loaded
+    once and never handed out: models train on fresh_sequences()."""
+    blocks = bike_sequences.load(fractions=(0.8, 0.2))
+    return tuple(tuple(rows[::stride] for rows in block) for block, stride in zip(blocks, SEQUENCE_STRIDES))
+
+
+def fresh_sequences():
+    """sequence_data() as new lists, which a model may edit."""
+    return tuple(tuple(copy(rows) for rows in part) for part in sequence_data())
+
+
+def sequence_summary():
+    """One line on the training windows of the SEQUENCES task."""
+    (x, y), _ = sequence_data()
+    targets_seen = [row[0] for row in y]
+    return (f"{len(x)} training windows of {len(x[0])} hours of bike data, {len(x[0][0])} inputs per hour "
+            f"({', '.join(bike_sequences.FEATURES)}, cnt / 1000), target the next hour's cnt / 1000 in "
+            f"[{min(targets_seen):g}, {max(targets_seen):g}], mean {math.fsum(targets_seen) / len(targets_seen):.3f}")
+
+
 TASKS = {
     REGRESSION: Task(fresh_data, lambda y, y_train: y, mean_squared_error, training_mean, "MSE", 0.1),
     BINARY: Task(fresh_data, lambda y, y_train: [[float(a)] for a in above_median(y, y_train)],
@@ -127,16 +157,18 @@ TASKS = {
     CLASSES: Task(fresh_data, above_median, cross_entropy_of_logits, training_prior, "cross-entropy", 0.5, "the prior"),
     PROBABILITIES: Task(fresh_data, lambda y, y_train: [[1.0 - a, float(a)] for a in above_median(y, y_train)],
                         cross_entropy_of_probabilities, training_prior, "cross-entropy", 0.5, "the prior"),
+    SEQUENCES: Task(fresh_sequences, lambda y, y_train: y, mean_squared_error, training_mean, "MSE", 0.3, "the mean",
+                    sequence_summary, batch=16),
 }
 
 
-def train(model, loss, x, t, epochs=EPOCHS, lr=0.1):
+def train(model, loss, x, t, epochs=EPOCHS, lr=0.1, batch=BATCH):
     """Mini-batch gradient descent, shuffled by a seeded generator; edits model.params in place."""
     rng, order = random.Random(SEED), list(range(len(x)))
     for _ in range(epochs):
         rng.shuffle(order)
-        for start in range(0, len(order), BATCH):
-            rows = order[start:start + BATCH]
+        for start in range(0, len(order), batch):
+            rows = order[start:start + batch]
             loss.forward(model.forward([x[i] for i in rows]), [t[i] for i in rows])
             model.backward(loss.backward())
             grads = model.grads
@@ -187,7 +219,7 @@ def first_epoch(component, implementation=None):
     try:
         model, loss = component.model(implementation or component.reference)
         before = task.score(evaluate(model, x_train), y_train, y_train)
-        train(model, loss, x_train, task.targets(y_train, y_train), 1, task.lr)
+        train(model, loss, x_train, task.targets(y_train, y_train), 1, task.lr, task.batch)
         after = task.score(evaluate(model, x_train), y_train, y_train)
     except Exception as e:  # a broken implementation may raise anything; the result says what
         return TrainingResult(component.name, task.metric, math.nan, math.nan, f"{type(e).__name__} while training: {e}")
@@ -205,7 +237,7 @@ def run(component, implementation=None, epochs=EPOCHS):
     base = task.constant(y_train, y_test)
     try:
         model, loss = component.model(implementation or component.reference)
-        train(model, loss, x_train, task.targets(y_train, y_train), epochs, task.lr)
+        train(model, loss, x_train, task.targets(y_train, y_train), epochs, task.lr, task.batch)
         model_score = task.score(evaluate(model, x_test), y_test, y_train)
     except Exception as e:  # a broken implementation may raise anything; the result says what
         return BaselineResult(component.name, task.metric, math.inf, base, f"{type(e).__name__} while training: {e}")
