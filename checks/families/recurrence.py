@@ -81,3 +81,62 @@ DECLARED = [
               *sequence_inputs(), SEQUENCES, last_hour_model, gradable=True,
               draw=last_step_draw),
 ]
+
+
+# LSTM and GRU (specs/lstm.md, specs/gru.md): the gated layers, declared after RNN as reference.__all__ orders them.
+# Checked as (D, H) = (3, 2) on the RNN's sequences (N, T, D) = (3, 4, 3): D != H, and 4H or 3H gate columns.
+
+GATED_HIDDEN = 2  # H at the check points: an LSTM's full gradient check then perturbs 36 + 24 + 16 + 8 entries
+GATED_SIZES = {"d": (2, 3, 4), "h": (2, 3), "n": (2, 3), "t": (3, 4)}  # what a grading draws: small, as steps cost
+
+
+def gated_draw(component, sizes):
+    """LSTM(D, H) or GRU(D, H) with D != H, on sequences (N, T, D) with N != D: what a grading draws."""
+    d = sizes.choice(GATED_SIZES["d"])
+    h = sizes.choice([v for v in GATED_SIZES["h"] if v != d])
+    n, t = sizes.choice([v for v in GATED_SIZES["n"] if v != d]), sizes.choice(GATED_SIZES["t"])
+    return (lambda impl: impl(d, h), lambda r: nested.gaussian(r, (n, t, d)), *sequence_inputs(d),
+            f"{component.class_name}({d}, {h}) on x ({n}, {t}, {d})")
+
+
+def gated_model(implementation, reference_class, hidden):
+    """(implementation(D, H) -> LastStep() -> Dense(H, 1), MSE) on the bike sequences, as the RNN's model; the layer
+    starts from the reference's initial weights, so a submission's run compares with the reference's."""
+    from checks.baseline import TASKS
+    features = len(TASKS[SEQUENCES].data()[0][0][0][0])
+    layer, start = implementation(features, hidden), reference_class(features, hidden)
+    for name, value in start.params.items():
+        layer.params[name] = value
+    return reference.Sequential([layer, reference.LastStep(), reference.Dense(hidden, 1, seed=1)]), reference.MSE()
+
+
+def gated(name, class_name, template, baseline_hidden, steps=()):
+    """A gated recurrent layer: built as (D, H) = (3, 2), checked on sequences (3, 4, 3), gradable."""
+    model = lambda impl: gated_model(impl, getattr(reference, class_name), baseline_hidden)  # noqa: E731
+    return Component(name, class_name, LAYER, lambda impl: impl(D, GATED_HIDDEN),
+                     lambda rng: nested.gaussian(rng, (N, T, D)), *sequence_inputs(D), SEQUENCES, model,
+                     gradable=True, template=template, steps=steps, draw=gated_draw)
+
+
+def gated_template(gates, params, states):
+    """The starter of a gated layer: its constructor written by the learner; its states and their gradients."""
+    return Template("n_in, n_hidden, seed=0", init_doc=(
+        f"{params}, drawn uniformly from [-1/sqrt(H), 1/sqrt(H)] by random.Random(seed) in that order, each row by",
+        f"row; gate blocks in the order {gates}. params holds them; grads has the same keys and shapes."),
+        notes=("x is a batch of sequences (N, T, D), the output h (N, T, H): one state per step. The grader",
+               f"calls forward(x) and backward(dy) only, from zero states; the spec's optional {states} arguments",
+               "and the attributes they give are not graded (specs/protocol.md, \"State inputs\")."),
+        imports=("math", "random"))
+
+
+# The baselines' H, from the reference's seed-0 weights: LSTM(6, 2) scores 0.69 of the mean's MSE, GRU(6, 5) 0.67.
+# Two epochs of 16-row batches at lr 0.3 are few steps for a gated layer: other seeds or widths scored 0.62 to 1.17.
+LSTM_BASELINE_HIDDEN, GRU_BASELINE_HIDDEN = 2, 5
+LSTM_STEP = Step(18, "An LSTM cell", {"forward": 2, "gradient": 4, "overwrite": 1, "fresh-cache": 1,
+                                      "no-mutation": 1, "properties": 2})
+DECLARED[1:1] = [
+    gated("lstm", "LSTM", gated_template("i, f, g, o", "Wx (n_in, 4 n_hidden), Wh (n_hidden, 4 n_hidden), "
+                                         "b (4 n_hidden,)", "h0, c0"), LSTM_BASELINE_HIDDEN, steps=(LSTM_STEP,)),
+    gated("gru", "GRU", gated_template("r, z, n", "Wx (n_in, 3 n_hidden), Wh (n_hidden, 3 n_hidden), bx and bh "
+                                       "(3 n_hidden,)", "h0"), GRU_BASELINE_HIDDEN),
+]
