@@ -323,3 +323,56 @@ class GRUResetBeforeProduct(GRU):
             h = [[(1.0 - zv) * nv + zv * hv for zv, nv, hv in zip(*rows)] for rows in zip(z, n, h)]
             steps.append(h)
         return as_sequences(steps)
+
+
+class GRUUpdateGateSwappedFromH0(GRUUpdateGateSwapped):
+    """The same swap, seen from a given h0: with z = 1 the state moves away from h0."""
+
+    component, property, words = "gru", "a_saturated_update_gate_keeps_h0", "h must stay h0"
+
+
+class GRUIgnoresH0(GRU):
+    """forward(x, h0) starts from zeros whatever h0 is given."""
+
+    component, property, words = "gru", "a_sequence_of_length_1_is_one_step", "running step"
+
+    def forward(self, x, h0=None):
+        return super().forward(x)
+
+
+class LSTMIgnoresC0(LSTM):
+    """forward(x, h0, c0) starts the cell from zeros whatever c0 is given."""
+
+    component, property, words = "lstm", "a_sequence_of_length_1_is_one_step", "and c0 = the c_last"
+
+    def forward(self, x, h0=None, c0=None):
+        return super().forward(x, h0)
+
+
+class LSTMWithoutCellTanh(LSTM):
+    """h_t = o * c_t: the tanh of the cell state is left out of the output."""
+
+    component, property, words = "lstm", "an_open_input_gate_writes_g_into_the_cell", "h_t = tanh(c_t)"
+
+    def forward(self, x, h0=None, c0=None):
+        super().forward(x, h0, c0)
+        self.h = [self.h[0]] + [[[ov * cv for ov, cv in zip(*rows)] for rows in zip(gates[3], c)]
+                                for gates, c in zip(self.gates, self.c[1:])]
+        return [[list(self.h[t + 1][n]) for t in range(len(self.gates))] for n in range(len(x))]
+
+
+class LSTMForgetAndInputGatesSwapped(Relabelled, LSTM):
+    """Blocks 0 and 1 of a read as f and i: c_t = i * c_{t-1} + f * g, in forward and backward alike."""
+
+    component, property, words = "lstm", "an_open_forget_gate_and_a_closed_input_gate_keep_c", "c must stay c0"
+
+    def relabel(self, p):
+        return reordered(p, (1, 0, 2, 3), self.n_hidden)
+
+    def forward(self, x, h0=None, c0=None):
+        return self.relabelled(super().forward, x, h0, c0)
+
+    def backward(self, dy):
+        dx = self.relabelled(super().backward, dy)
+        self.grads = {name: self.relabel(g) for name, g in self.grads.items()}
+        return dx
