@@ -281,6 +281,9 @@ class ThroughTime:
                 carry = [sum(a * w for a, w in zip(da, w_row)) for w_row in wh]
             dx.append(rows)
         self.grads = {"Wx": d_wx, "Wh": d_wh, "b": d_b}
+        return dx
+
+
 class StepByStepLSTM:
     """Step 18: an LSTM written with loops over the batch, one time step after another."""
 
