@@ -1,5 +1,8 @@
 """Beats the mean baseline: a small model using the component learns something real.
 
+checks/tasks.py says what each task's model learns from and how it is scored;
+this module trains it and gives the verdict. For the bike tasks:
+
 The model is trained by mini-batch gradient descent on every STRIDE-th row
 of the chronological training part of the bike data, then scored in
 evaluation mode (specs/protocol.md, "Modes") on the held-out later part with
@@ -20,26 +23,17 @@ there (the test period's own mean, which no model knows) scores 90% of the
 mean's MSE, and 95% of the prior's cross-entropy. The margin asks for more
 than any constant can give.
 """
-import functools
 import math
 import random
 from dataclasses import dataclass
-from typing import Callable
 
-from reference.trainer import digits
-from reference.trainer.bike_sharing import chronological_split, load
+from checks.kinds import REGRESSION
+from checks.tasks import BATCH, SEED, STRIDE, TASKS, bike_data, fresh_data  # noqa: F401  (read as baseline.*)
 from reference.sequential import evaluate
-
-
-from checks.kinds import BINARY, CLASSES, DIGITS, PROBABILITIES, REGRESSION
-from checks.nested import copy
 
 MARGIN = 0.85  # the model must score at most 85% of the baseline's loss
 EPOCHS = 5
-BATCH = 32  # rows of a mini-batch, and strata of the training rows
-STRIDE = 4  # the model trains on every STRIDE-th training row
 AVERAGED = 4  # points of the last epoch whose held-out predictions are averaged
-SEED = 0  # the shuffle within each stratum
 
 
 @dataclass
@@ -55,161 +49,32 @@ class BaselineResult:
         return not self.message and self.model_score <= MARGIN * self.baseline_score
 
 
-@functools.lru_cache(maxsize=1)
-def bike_data():
-    """((x_train, y_train), (x_test, y_test)): the five course features, cnt / 1000, split 80/20 in time. Loaded
-    once and kept in tuples, which nothing can edit: models train on fresh_data()."""
-    x, y = load()
-    return tuple(tuple(tuple(map(tuple, rows)) for rows in part) for part in chronological_split(x, y, (0.8, 0.2)))
+def sample(x, stride=STRIDE):
+    """The indices of the rows a model trains on: every stride-th row of x."""
+    return list(range(0, len(x), stride))
 
 
-def fresh_data():
-    """bike_data() as new lists: a model may edit the rows it is given, and the next model must get them as loaded."""
-    return tuple(tuple([list(row) for row in rows] for rows in part) for part in bike_data())
-
-
-def above_median(y, y_train):
-    """The label of each row of y: 1 when cnt / 1000 is above the training median, else 0."""
-    threshold = sorted(r[0] for r in y_train)[len(y_train) // 2]
-    return [1 if row[0] > threshold else 0 for row in y]
-
-
-@dataclass(frozen=True)
-class Task:
-    """A baseline task: the data its models learn from, what the loss trains on, and the checks' own metric.
-
-    A component's declaration names its task (Component.task); TASKS holds them by that name. A task on
-    other data (images, sequences) is one more entry, with its own data function.
-    """
-
-    data: Callable  # () -> ((x_train, y_train), (x_test, y_test)): new lists, which a model may edit
-    targets: Callable  # (y, y_train) -> the training targets of the rows y, given to the loss
-    score: Callable  # (predictions, y, y_train) -> the checks' metric of predictions of the rows y
-    constant: Callable  # (y_train, y_test) -> the metric of the best constant a model knows (mean or prior)
-    metric: str  # the metric's name in reports: "MSE" or "cross-entropy"
-    lr: float  # the baseline's learning rate
-    constant_name: str = "the mean"  # what the constant predicts, in reports: "the mean", "the prior"
-    summary: Callable = None  # () -> one line on the training data; None: the bike data's (data_summary)
-
-
-def mean_squared_error(predictions, y, y_train=None):
-    return math.fsum((p[0] - t[0]) ** 2 for p, t in zip(predictions, y)) / len(y)
-
-
-def binary_cross_entropy(predictions, y, y_train):
-    return cross_entropy([[1.0 - p[0], p[0]] for p in predictions], above_median(y, y_train))
-
-
-def cross_entropy_of_logits(predictions, y, y_train):
-    return cross_entropy([softmax(z) for z in predictions], above_median(y, y_train))
-
-
-def cross_entropy_of_probabilities(predictions, y, y_train):
-    return cross_entropy(predictions, above_median(y, y_train))
-
-
-def training_mean(y_train, y_test):
-    """The MSE of predicting the training mean for every held-out row."""
-    mean = math.fsum(r[0] for r in y_train) / len(y_train)
-    return mean_squared_error([[mean]] * len(y_test), y_test)
-
-
-def training_prior(y_train, y_test):
-    """The cross-entropy of predicting the training prior of "above the median" for every held-out row."""
-    labels_train, labels_test = above_median(y_train, y_train), above_median(y_test, y_train)
-    prior = sum(labels_train) / len(labels_train)
-    return cross_entropy([[1.0 - prior, prior]] * len(labels_test), labels_test)
-
-
-def cross_entropy(probabilities, labels):
-    """Mean of -log p[label], each probability floored at 1e-12."""
-    return -math.fsum(math.log(max(p[c], 1e-12)) for p, c in zip(probabilities, labels)) / len(labels)
-
-
-def softmax(z):
-    m = max(z)
-    e = [math.exp(v - m) for v in z]
-    return [v / sum(e) for v in e]
-
-
-# The digits task: images (N, 1, 8, 8) of handwritten digits, labels 0-9 (specs/digits.md), scored by the
-# cross-entropy of softmax(outputs) against the training class prior.
-DIGITS_SUBSAMPLE = 0.3  # the share of the training part that the baseline models learn from: 434 of 1,438 images
-
-
-@functools.lru_cache(maxsize=1)
-def digits_data():
-    """((x_train, labels_train), (x_test, labels_test)): a seeded stratified subsample of the training part of the
-    digits (small enough for make check) and the whole held-out part, loaded once; models train on fresh_digits()."""
-    images, labels = digits.load()
-    (x_train, y_train), test = digits.stratified_split(images, labels, seed=SEED)
-    subsample, _ = digits.stratified_split(x_train, y_train, (DIGITS_SUBSAMPLE, 1 - DIGITS_SUBSAMPLE), seed=SEED)
-    return subsample, test
-
-
-def fresh_digits():
-    """digits_data() as new lists: a model may edit the images it is given."""
-    return tuple((copy(x), list(y)) for x, y in digits_data())
-
-
-def cross_entropy_of_digit_logits(predictions, labels, labels_train=None):
-    """The cross-entropy of softmax(outputs) (N, 10) against the digits' labels (N,)."""
-    return cross_entropy([softmax(z) for z in predictions], labels)
-
-
-def digits_prior(labels_train, labels_test):
-    """The cross-entropy of predicting the training class prior of the ten digits for every held-out image."""
-    prior = [count / len(labels_train) for count in digits.class_counts(labels_train)]
-    return cross_entropy([prior] * len(labels_test), labels_test)
-
-
-def digits_summary():
-    """One line on the digit images the baseline models learn from."""
-    (x, y), _ = digits_data()
-    counts = digits.class_counts(y)
-    pixels = [v for image in x for row in image[0] for v in row]
-    return (f"{len(x)} training images (1, 8, 8) of handwritten digits, pixels in [{min(pixels):g}, {max(pixels):g}], "
-            f"10 classes with {min(counts)}-{max(counts)} images each")
-
-
-TASKS = {
-    REGRESSION: Task(fresh_data, lambda y, y_train: y, mean_squared_error, training_mean, "MSE", 0.1),
-    BINARY: Task(fresh_data, lambda y, y_train: [[float(a)] for a in above_median(y, y_train)],
-                 binary_cross_entropy, training_prior, "cross-entropy", 0.5, "the prior"),
-    CLASSES: Task(fresh_data, above_median, cross_entropy_of_logits, training_prior, "cross-entropy", 0.5, "the prior"),
-    PROBABILITIES: Task(fresh_data, lambda y, y_train: [[1.0 - a, float(a)] for a in above_median(y, y_train)],
-                        cross_entropy_of_probabilities, training_prior, "cross-entropy", 0.5, "the prior"),
-    DIGITS: Task(fresh_digits, lambda y, y_train: list(y), cross_entropy_of_digit_logits, digits_prior,
-                 "cross-entropy", 0.5, "the prior", digits_summary),
-}
-
-
-def sample(x):
-    """The indices of the rows a model trains on: every STRIDE-th row of x."""
-    return list(range(0, len(x), STRIDE))
-
-
-def rows_per_epoch(x):
+def rows_per_epoch(x, stride=STRIDE, batch=BATCH):
     """How many rows of x one epoch of train() steps through."""
-    return len(sample(x)) // BATCH * BATCH
+    return len(sample(x, stride)) // batch * batch
 
 
-def strata(t, rows):
-    """rows ranked by their target in t and cut into BATCH equal strata (the rest of the ranking left out);
+def strata(t, rows, batch=BATCH):
+    """rows ranked by their target in t and cut into batch equal strata (the rest of the ranking left out);
     targets that cannot be ranked keep the rows' order."""
     try:
         ranked = sorted(rows, key=lambda i: t[i])
     except TypeError:
         ranked = list(rows)
-    size = len(ranked) // BATCH
-    return [ranked[k * size:(k + 1) * size] for k in range(BATCH)]
+    size = len(ranked) // batch
+    return [ranked[k * size:(k + 1) * size] for k in range(batch)]
 
 
-def train(model, loss, x, t, epochs=EPOCHS, lr=0.1, x_eval=None):
-    """Mini-batch gradient descent on sample(x), each batch one row of every stratum, the strata shuffled by a
-    seeded generator; edits model.params in place. -> the mean of the predictions for x_eval (evaluation mode)
-    at AVERAGED points spread over the last epoch, or None without x_eval."""
-    rng, groups = random.Random(SEED), strata(t, sample(x))
+def train(model, loss, x, t, epochs=EPOCHS, lr=0.1, x_eval=None, stride=STRIDE, batch=BATCH):
+    """Mini-batch gradient descent on sample(x, stride), each batch one row of every stratum, the strata shuffled
+    by a seeded generator; edits model.params in place. -> the mean of the predictions for x_eval (evaluation
+    mode) at AVERAGED points spread over the last epoch, or None without x_eval."""
+    rng, groups = random.Random(SEED), strata(t, sample(x, stride), batch)
     steps = len(groups[0])
     points = {steps - 1 - k * steps // AVERAGED for k in range(AVERAGED)} if x_eval is not None else set()
     predictions = []
@@ -274,11 +139,12 @@ def first_epoch(component, implementation=None):
     and after."""
     task = TASKS[component.task]
     (x_train, y_train), _ = task.data()
-    x_seen, y_seen = [x_train[i] for i in sample(x_train)], [y_train[i] for i in sample(x_train)]
+    seen = sample(x_train, task.stride)
+    x_seen, y_seen = [x_train[i] for i in seen], [y_train[i] for i in seen]
     try:
         model, loss = component.model(implementation or component.reference)
         before = task.score(evaluate(model, x_seen), y_seen, y_train)
-        train(model, loss, x_train, task.targets(y_train, y_train), 1, task.lr)
+        train(model, loss, x_train, task.targets(y_train, y_train), 1, task.lr, None, task.stride, task.batch)
         after = task.score(evaluate(model, x_seen), y_seen, y_train)
     except Exception as e:  # a broken implementation may raise anything; the result says what
         return TrainingResult(component.name, task.metric, math.nan, math.nan, f"{type(e).__name__} while training: {e}")
@@ -296,7 +162,8 @@ def run(component, implementation=None, epochs=EPOCHS):
     base = task.constant(y_train, y_test)
     try:
         model, loss = component.model(implementation or component.reference)
-        predictions = train(model, loss, x_train, task.targets(y_train, y_train), epochs, task.lr, x_test)
+        predictions = train(model, loss, x_train, task.targets(y_train, y_train), epochs, task.lr, x_test,
+                            task.stride, task.batch)
         model_score = task.score(predictions, y_test, y_train)
     except Exception as e:  # a broken implementation may raise anything; the result says what
         return BaselineResult(component.name, task.metric, math.inf, base, f"{type(e).__name__} while training: {e}")

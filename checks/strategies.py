@@ -283,3 +283,29 @@ def pooling_windows():
 def overlapping_windows():
     """(kernel_size, stride) with the stride below the kernel size in at least one direction: windows overlap."""
     return st.tuples(st.sampled_from([2, 3, (2, 3)]), st.sampled_from([1, (1, 2), (2, 1)]))
+# Sequences (N, T, D): the recurrence family's inputs (specs/protocol.md, "Any rank"). A rank-3 example costs
+# N T D entries, and a recurrent layer loops over T: batches stay small (N <= 3, T <= 4, D <= 3).
+
+MAX_SEQUENCES = 3
+MAX_STEPS = 4
+MAX_FEATURES = 3
+
+
+@st.composite
+def sequences(draw, features=None, elements=None, min_rows=1, min_steps=1, steps=None):
+    """x (N, T, D): N in [min_rows, 3] sequences of T in [min_steps, 4] steps (or exactly steps) of D features,
+    D in [1, 3] unless given."""
+    n = draw(sizes(min_rows, MAX_SEQUENCES))
+    t = steps if steps is not None else draw(sizes(min_steps, MAX_STEPS))
+    d = features if features is not None else draw(sizes(1, MAX_FEATURES))
+    return draw(tensors((n, t, d), elements))
+
+
+@st.composite
+def sequence_pairs(draw, features=None, elements=None, min_steps=1):
+    """Two sequence batches (x1, x2) of the same N and D, their lengths T1 and T2 drawn apart: a prefix and what
+    follows it."""
+    x1 = draw(sequences(features, elements, min_steps=min_steps))
+    n, d = len(x1), len(x1[0][0])
+    x2 = draw(tensors((n, draw(sizes(1, MAX_STEPS)), d), elements))
+    return x1, x2

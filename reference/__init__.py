@@ -12,15 +12,19 @@ from reference.conv2d import Conv2D
 from reference.dense import Dense
 from reference.dropout import Dropout
 from reference.flatten import Flatten
+from reference.gru import GRU
 from reference.identity import Identity
 from reference.initializers import he_normal, xavier_uniform
+from reference.last_step import LastStep
 from reference.layer_norm import LayerNorm
 from reference.leaky_relu import LeakyReLU
+from reference.lstm import LSTM
 from reference.max_pool2d import MaxPool2D
 from reference.momentum import Momentum
 from reference.mse import MSE
 from reference.neuron import Neuron
 from reference.relu import ReLU
+from reference.rnn import RNN
 from reference.schedules import constant, cosine, exponential, step_decay
 from reference.sequential import Sequential
 from reference.sgd import SGD
@@ -37,4 +41,5 @@ __all__ = [
     "SGD", "Momentum", "Adam", "constant", "step_decay", "exponential", "cosine", "WeightDecay",
     "Dropout", "BatchNorm", "LayerNorm",
     "Conv2D", "MaxPool2D", "AvgPool2D", "Flatten", "BatchNorm2D",
+    "RNN", "LSTM", "GRU", "LastStep",
 ]

@@ -272,15 +272,152 @@ class ConvolutionLayer:
                         d_w[f][c][a][e] += g_map[i][j] * image[c][at[0]][at[1]]  # dy times the pixel it met
                         d_image[c][at[0]][at[1]] += g_map[i][j] * weights[f][c][a][e]  # dy times the weight
         self.grads = {"W": d_w, "b": d_b}
+class RecurrentStep:
+    """Step 16: the recurrence forward over every step, and backward through the one step of a sequence of length 1."""
+
+    def __init__(self, n_in, n_hidden, seed=0):
+        rng, k = random.Random(seed), 1.0 / math.sqrt(n_hidden)
+        self.params = {"Wx": [[rng.uniform(-k, k) for _ in range(n_hidden)] for _ in range(n_in)],
+                       "Wh": [[rng.uniform(-k, k) for _ in range(n_hidden)] for _ in range(n_hidden)],
+                       "b": [rng.uniform(-k, k) for _ in range(n_hidden)]}
+        self.grads = {"Wx": None, "Wh": None, "b": None}
+
+    def step(self, x_t, h_prev):
+        """One step: tanh(x_t Wx + h_prev Wh + b) for each row."""
+        wx, wh, b = self.params["Wx"], self.params["Wh"], self.params["b"]
+        return [[math.tanh(b[j] + sum(v * wx[d][j] for d, v in enumerate(xr)) + sum(v * wh[k][j] for k, v in enumerate(hr)))
+                 for j in range(len(b))] for xr, hr in zip(x_t, h_prev)]
+
+    def forward(self, x):
+        h = [[0.0] * len(self.params["b"]) for _ in x]
+        self.x, self.h = x, []
+        for t in range(len(x[0])):
+            h = self.step([sequence[t] for sequence in x], h)
+            self.h.append(h)
+        return [[self.h[t][n] for t in range(len(x[0]))] for n in range(len(x))]
+
+    def backward(self, dy):
+        """The chain rule through one step, from h0 = 0: sequences of length 1 (step 17 carries it through time)."""
+        x, h = [sequence[0] for sequence in self.x], self.h[0]
+        da = [[g * (1.0 - v * v) for g, v in zip(gs[0], hr)] for gs, hr in zip(dy, h)]  # through the tanh
+        wx, width = self.params["Wx"], len(self.params["b"])
+        self.grads = {"Wx": [[sum(xr[d] * ar[j] for xr, ar in zip(x, da)) for j in range(width)] for d in range(len(wx))],
+                      "Wh": [[0.0] * width for _ in range(width)],  # h0^T da, and h0 = 0
+                      "b": [sum(ar[j] for ar in da) for j in range(width)]}
+        return [[[sum(a * w for a, w in zip(ar, w_row)) for w_row in wx]] for ar in da]
+
+
+class ThroughTime:
+    """Step 17: backpropagation through time, each step's state gradient its own dy plus what the next step sends."""
+
+    def __init__(self, n_in, n_hidden, seed=0):
+        rng, k = random.Random(seed), 1.0 / math.sqrt(n_hidden)
+        self.params = {"Wx": [[rng.uniform(-k, k) for _ in range(n_hidden)] for _ in range(n_in)],
+                       "Wh": [[rng.uniform(-k, k) for _ in range(n_hidden)] for _ in range(n_hidden)],
+                       "b": [rng.uniform(-k, k) for _ in range(n_hidden)]}
+        self.grads = {"Wx": None, "Wh": None, "b": None}
+
+    def forward(self, x):
+        wx, wh, b = self.params["Wx"], self.params["Wh"], self.params["b"]
+        self.x = [[list(row) for row in sequence] for sequence in x]
+        self.states = []  # per sequence: h_{-1} = 0, h_0, ..., h_{T-1}
+        for sequence in x:
+            states = [[0.0] * len(b)]
+            for row in sequence:
+                states.append([math.tanh(b[j] + sum(v * wx[d][j] for d, v in enumerate(row))
+                                         + sum(v * wh[k][j] for k, v in enumerate(states[-1]))) for j in range(len(b))])
+            self.states.append(states)
+        return [[list(h) for h in states[1:]] for states in self.states]
+
+    def backward(self, dy):
+        wx, wh = self.params["Wx"], self.params["Wh"]
+        width = len(wh)
+        d_wx, d_wh, d_b = [[0.0] * width for _ in wx], [[0.0] * width for _ in wh], [0.0] * width
+        dx = []
+        for sequence, states, grads in zip(self.x, self.states, dy):
+            carry, rows = [0.0] * width, [None] * len(sequence)
+            for t in reversed(range(len(sequence))):
+                da = [(g + c) * (1.0 - v * v) for g, c, v in zip(grads[t], carry, states[t + 1])]
+                for j in range(width):
+                    d_b[j] += da[j]
+                    for d in range(len(wx)):
+                        d_wx[d][j] += sequence[t][d] * da[j]
+                    for k in range(width):
+                        d_wh[k][j] += states[t][k] * da[j]  # states[t] is h_{t-1}
+                rows[t] = [sum(a * w for a, w in zip(da, w_row)) for w_row in wx]
+                carry = [sum(a * w for a, w in zip(da, w_row)) for w_row in wh]
+            dx.append(rows)
+        self.grads = {"Wx": d_wx, "Wh": d_wh, "b": d_b}
         return dx
 
 
-SOLUTIONS = {  # step -> the classes of its file, the graded one first
-    1: [PredictingNeuron], 2: [MeanSquaredValue], 3: [MeanSquaredError], 4: [LearningNeuron],
-    5: [PredictingDense], 6: [Rectifier], 7: [DenseLayer], 8: [Network, KeyedEntries],
-    9: [GradientDescent], 10: [GradientDescent], 11: [GradientDescent], 12: [Network, KeyedEntries],
-    13: [ConvolutionLayer], 15: [ConvolutionLayer],
-}
+class StepByStepLSTM:
+    """Step 18: an LSTM written with loops over the batch, one time step after another."""
+
+    def __init__(self, n_in, n_hidden, seed=0):
+        rng, k = random.Random(seed), 1.0 / math.sqrt(n_hidden)
+        self.n_hidden = n_hidden
+        self.params = {"Wx": [[rng.uniform(-k, k) for _ in range(4 * n_hidden)] for _ in range(n_in)],
+                       "Wh": [[rng.uniform(-k, k) for _ in range(4 * n_hidden)] for _ in range(n_hidden)],
+                       "b": [rng.uniform(-k, k) for _ in range(4 * n_hidden)]}
+        self.grads = {name: [[0.0] * len(p[0]) for _ in p] if isinstance(p[0], list) else [0.0] * len(p)
+                      for name, p in self.params.items()}
+
+    @staticmethod
+    def sigmoid(v):
+        return 1.0 / (1.0 + math.exp(-v)) if v >= 0 else math.exp(v) / (1.0 + math.exp(v))
+
+    def forward(self, x, h0=None, c0=None):
+        H, Wx, Wh, b = self.n_hidden, self.params["Wx"], self.params["Wh"], self.params["b"]
+        h = [list(r) for r in h0] if h0 else [[0.0] * H for _ in x]
+        c = [list(r) for r in c0] if c0 else [[0.0] * H for _ in x]
+        self.x, self.steps, y = x, [], [[] for _ in x]
+        for t in range(len(x[0])):
+            cache = []
+            for n in range(len(x)):
+                a = [b[j] + sum(x[n][t][d] * Wx[d][j] for d in range(len(Wx)))
+                     + sum(h[n][k] * Wh[k][j] for k in range(H)) for j in range(4 * H)]
+                i = [self.sigmoid(v) for v in a[:H]]
+                f = [self.sigmoid(v) for v in a[H:2 * H]]
+                g = [math.tanh(v) for v in a[2 * H:3 * H]]
+                o = [self.sigmoid(v) for v in a[3 * H:]]
+                c_new = [f[j] * c[n][j] + i[j] * g[j] for j in range(H)]
+                cache.append((h[n], c[n], i, f, g, o, c_new))
+                h[n] = [o[j] * math.tanh(c_new[j]) for j in range(H)]
+                c[n] = c_new
+                y[n].append(h[n])
+            self.steps.append(cache)
+        self.c_last = c
+        return y
+
+    def backward(self, dy):
+        H, Wx, Wh = self.n_hidden, self.params["Wx"], self.params["Wh"]
+        dWx = [[0.0] * (4 * H) for _ in Wx]
+        dWh = [[0.0] * (4 * H) for _ in Wh]
+        db = [0.0] * (4 * H)
+        dh_next = [[0.0] * H for _ in dy]
+        dc_next = [[0.0] * H for _ in dy]
+        dx = [[None] * len(self.steps) for _ in dy]
+        for t in reversed(range(len(self.steps))):
+            for n, (h_prev, c_prev, i, f, g, o, c) in enumerate(self.steps[t]):
+                dh = [dy[n][t][j] + dh_next[n][j] for j in range(H)]
+                dc = [dc_next[n][j] + dh[j] * o[j] * (1.0 - math.tanh(c[j]) ** 2) for j in range(H)]
+                da = ([dc[j] * g[j] * i[j] * (1.0 - i[j]) for j in range(H)]
+                      + [dc[j] * c_prev[j] * f[j] * (1.0 - f[j]) for j in range(H)]
+                      + [dc[j] * i[j] * (1.0 - g[j] ** 2) for j in range(H)]
+                      + [dh[j] * math.tanh(c[j]) * o[j] * (1.0 - o[j]) for j in range(H)])
+                for j in range(4 * H):
+                    db[j] += da[j]
+                    for d in range(len(Wx)):
+                        dWx[d][j] += self.x[n][t][d] * da[j]
+                    for k in range(H):
+                        dWh[k][j] += h_prev[k] * da[j]
+                dx[n][t] = [sum(da[j] * Wx[d][j] for j in range(4 * H)) for d in range(len(Wx))]
+                dh_next[n] = [sum(da[j] * Wh[k][j] for j in range(4 * H)) for k in range(H)]
+                dc_next[n] = [dc[j] * f[j] for j in range(H)]
+        self.grads = {"Wx": dWx, "Wh": dWh, "b": db}
+        self.dh0, self.dc0 = dh_next, dc_next
+        return dx
 
 
 class WindowMaximum:
@@ -326,4 +463,10 @@ class WindowMaximum:
         return dx
 
 
-SOLUTIONS[14] = [WindowMaximum]
+SOLUTIONS = {  # step -> the classes of its file, the graded one first
+    1: [PredictingNeuron], 2: [MeanSquaredValue], 3: [MeanSquaredError], 4: [LearningNeuron],
+    5: [PredictingDense], 6: [Rectifier], 7: [DenseLayer], 8: [Network, KeyedEntries],
+    9: [GradientDescent], 10: [GradientDescent], 11: [GradientDescent], 12: [Network, KeyedEntries],
+    13: [ConvolutionLayer], 14: [WindowMaximum], 15: [ConvolutionLayer], 16: [RecurrentStep], 17: [ThroughTime],
+    18: [StepByStepLSTM],
+}

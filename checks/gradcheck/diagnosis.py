@@ -7,8 +7,15 @@ the numeric one n, in this order, and returns the first that fits as
 1. transposed       a is the transpose of n (a wrong shape that is the transpose
                     counts here, as does a square block that only differs by value);
 2. shape            a has another shape (and which);
+   cell-tanh-slope, cell-not-carried, gate-order, not-summed-over-time, update-gate-swapped:
+                    a gated recurrent layer's own mistakes (gate_diagnosis.py), before zero-gradient:
+                    a recurrent weight's gradient assigned at each step instead of summed is the share
+                    of step 0 alone, which is 0 when h0 = 0;
 3. zero-gradient    a is 0 at every failing entry, where n is not;
 4. sign-flip        a = -n at every entry;
+   not-carried, not-summed-over-time, state-off-by-one, every-step, wrong-step: a
+                    recurrent layer's own mistakes, recomputed from its x, output and params
+                    with no extra forward call (recurrence_diagnosis.py);
 5. ignores-upstream a is the gradient with dy all ones: the local derivative alone,
                     not multiplied by the upstream gradient;
 6. wrong-input      (dx of an elementwise layer) a = dy f'(q) with the derivative taken
@@ -50,7 +57,8 @@ failing block (dx, then the parameters) whose code is not unknown wins;
 unstable, a probe at extreme inputs, is the code when every block passes.
 """
 from checks import nested
-from checks.gradcheck import convolution_diagnosis, factors, formulas, normalization_diagnosis, pooling_diagnosis
+from checks.gradcheck import (convolution_diagnosis, factors, formulas, gate_diagnosis, normalization_diagnosis,
+                             pooling_diagnosis, recurrence_diagnosis)
 from checks.gradcheck.evidence import all_fit, count, fits, reread
 
 def transposed(block, subject):
@@ -168,9 +176,10 @@ def wrong_formula(block, subject):
     return found and ("wrong-formula", f"{found}; {reread(subject)}")
 
 
-HYPOTHESES = [*convolution_diagnosis.HYPOTHESES, transposed, wrong_shape, zero_gradient, sign_flip, ignores_upstream,
-              wrong_input, diagonal_only, single_sample, stale_cache, *normalization_diagnosis.HYPOTHESES,
-              *pooling_diagnosis.HYPOTHESES, factors.scale, wrong_formula]
+HYPOTHESES = [*convolution_diagnosis.HYPOTHESES, transposed, wrong_shape, *gate_diagnosis.HYPOTHESES, zero_gradient,
+              sign_flip, *recurrence_diagnosis.HYPOTHESES, ignores_upstream, wrong_input, diagonal_only, single_sample,
+              stale_cache, *normalization_diagnosis.HYPOTHESES, *pooling_diagnosis.HYPOTHESES, factors.scale,
+              wrong_formula]
 
 
 def diagnose(block, subject):
