@@ -18,11 +18,11 @@ import random
 from dataclasses import dataclass
 from typing import Callable
 
-from reference.trainer.bike_sharing import chronological_split, load
+from reference.trainer.bike_sharing import SCALES, chronological_split, load
 from reference.sequential import evaluate
 
 
-from checks.kinds import BINARY, CLASSES, PROBABILITIES, REGRESSION
+from checks.kinds import BINARY, CLASSES, HOURS, PROBABILITIES, REGRESSION
 
 MARGIN = 0.85  # the model must score at most 85% of the baseline's loss
 EPOCHS = 2
@@ -128,6 +128,33 @@ TASKS = {
     PROBABILITIES: Task(fresh_data, lambda y, y_train: [[1.0 - a, float(a)] for a in above_median(y, y_train)],
                         cross_entropy_of_probabilities, training_prior, "cross-entropy", 0.5, "the prior"),
 }
+
+
+# A task with integer inputs: the hour of the day as an id, for layers that take ids (Embedding) --------------
+
+@functools.lru_cache(maxsize=1)
+def hour_data():
+    """((ids_train, y_train), (ids_test, y_test)): each row's hour of the day, an int in 0..23 (x (N,)), and its
+    cnt / 1000, split 80/20 in time as bike_data() is. Kept in tuples; models train on fresh_hours()."""
+    x, y = load(features=("hr",))
+    ids = [round(row[0] * SCALES["hr"]) for row in x]  # load divides hr by SCALES["hr"]: back to 0..23
+    return tuple((tuple(part_x), tuple(tuple(r) for r in part_y))
+                 for part_x, part_y in chronological_split(ids, y, (0.8, 0.2)))
+
+
+def fresh_hours():
+    """hour_data() as new lists: the ids (N,) of ints and the targets (N, 1)."""
+    return tuple((list(part_x), [list(r) for r in part_y]) for part_x, part_y in hour_data())
+
+
+def hours_summary():
+    (ids, y), _ = hour_data()
+    return (f"{len(ids)} training rows of hourly bike data in time order, the hour of the day as an id in "
+            f"[{min(ids)}, {max(ids)}], target cnt / 1000 with mean {math.fsum(r[0] for r in y) / len(y):.3f}")
+
+
+TASKS[HOURS] = Task(fresh_hours, lambda y, y_train: y, mean_squared_error, training_mean, "MSE", 0.1,
+                    summary=hours_summary)
 
 
 def train(model, loss, x, t, epochs=EPOCHS, lr=0.1):

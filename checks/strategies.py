@@ -211,3 +211,17 @@ def gradient_sequences(draw, steps=3, low=1e-2, high=10.0):
     for _ in range(steps - 1):
         sequence.append({name: draw(tensors(nested.shape(g), signed(low, high))) for name, g in first.items()})
     return params, sequence
+
+
+# Integer inputs: batches of ids for a layer that looks rows up by id (Embedding) -------------------------------
+
+@st.composite
+def id_batches(draw, n_vocab, extreme=False):
+    """ids (N,) or (N, T) of ints in [0, n_vocab), N in [1, 4], T in [1, 4]; extreme: only the ends 0 and
+    n_vocab - 1, the edge of the promised range."""
+    ids = st.sampled_from([0, n_vocab - 1]) if extreme else st.integers(0, n_vocab - 1)
+    n = draw(sizes())
+    if draw(st.booleans()):
+        return draw(st.lists(ids, min_size=n, max_size=n))
+    t = draw(sizes())
+    return draw(st.lists(st.lists(ids, min_size=t, max_size=t), min_size=n, max_size=n))

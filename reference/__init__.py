@@ -8,6 +8,8 @@ from reference.batch_norm import BatchNorm
 from reference.binary_cross_entropy import BinaryCrossEntropy
 from reference.dense import Dense
 from reference.dropout import Dropout
+from reference.embedding import Embedding
+from reference.gradient_clipping import ClippedSGD, clip_grad_norm
 from reference.identity import Identity
 from reference.initializers import he_normal, xavier_uniform
 from reference.layer_norm import LayerNorm
@@ -31,4 +33,5 @@ __all__ = [
     "Sequential", "xavier_uniform", "he_normal",
     "SGD", "Momentum", "Adam", "constant", "step_decay", "exponential", "cosine", "WeightDecay",
     "Dropout", "BatchNorm", "LayerNorm",
+    "Embedding", "clip_grad_norm", "ClippedSGD",
 ]
