@@ -77,6 +77,5 @@ DECLARED += [
               lambda impl: stepping(impl(0.1)), first_step=clipped_first_step, gradable=True,
               template=Template("lr, max_norm=1.0", body=(
                   "self.lr = lr  # read at every step (a schedule may set it), as SGD reads it",
-                  "self.max_norm = max_norm  # the bound on the global norm of all gradients together",
-                  "self.norm = None  # set by step: the global norm of the grads it was given, before clipping"))),
+                  "self.max_norm = max_norm  # the bound on the global norm of all gradients together"))),
 ]
