@@ -103,7 +103,8 @@ class ClippedSGDAlwaysScales(ClippedSGD):
     def step(self, params, grads):
         norm = sum(squares(g) for g in grads.values()) ** 0.5
         self.norm = norm
-        SGD.step(self, params, {name: scaled(g, self.max_norm / norm) for name, g in grads.items()})
+        c = self.max_norm / norm if norm else 1.0
+        SGD.step(self, params, {name: scaled(g, c) for name, g in grads.items()})
 
 
 class ClippedSGDClipsGradsInPlace(ClippedSGD):

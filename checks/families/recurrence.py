@@ -8,8 +8,10 @@ DECLARED = []
 # baseline learns the bike data's hourly profile from the hour id (checks/baseline.py, HOURS). Gradient clipping is
 # gradable as ClippedSGD, an optimizer: the grader takes a class, and an optimizer's step is where clipping acts.
 
+import math  # noqa: E402
+
 import reference  # noqa: E402
-from checks.descent import descent_point  # noqa: E402
+from checks.descent import descent_point, small_network  # noqa: E402
 from checks.kinds import HOURS, LAYER, OPTIMIZER, REGRESSION  # noqa: E402
 from checks.models import dense_like, stepping  # noqa: E402
 from checks.registry import Component, Template  # noqa: E402
@@ -55,11 +57,14 @@ def clipped_first_step(grads, max_norm=1.0):
 
 
 def clipping_point(rng):
-    """A descent point whose gradient norm is below max_norm = 1 (targets near 0) or far above it (targets of
-    size 10), so that both branches of the clipping are checked."""
+    """A descent point (x, t, seed) on either side of max_norm = 1, each with probability 1/2: targets 10 times the
+    usual draw (a gradient norm far above 1), or the network's own outputs moved by at most 0.01 (far below 1)."""
+    far_above = rng.random() < 0.5  # make check's seeds 0, 1, 2 give below, above, below
     x, t, seed = descent_point(rng)
-    scale = 10.0 if rng.random() < 0.5 else 0.05
-    return x, [[scale * v for v in row] for row in t], seed
+    if far_above:
+        return x, [[10.0 * v for v in row] for row in t], seed
+    outputs = small_network(seed).forward(x)
+    return x, [[y + 0.01 * math.tanh(v) for y, v in zip(*rows)] for rows in zip(outputs, t)], seed
 
 
 DECLARED += [
