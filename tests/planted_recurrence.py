@@ -8,50 +8,54 @@ from reference.gradient_clipping import ClippedSGD, clip_grad_norm, squares  # n
 from reference.sgd import SGD  # noqa: E402
 
 
-class EmbeddingOverwritesRepeats(Embedding):
+class EmbeddingWithItsOwnDW(Embedding):
+    """The reference's forward and dx; dW from wrong_dw(dy), which each planted bug below writes."""
+
+    def backward(self, dy):
+        dx = super().backward(dy)
+        self.grads["W"] = self.wrong_dw(dy)
+        return dx
+
+    def zeros(self, rows, columns):
+        return [[0.0] * columns for _ in range(rows)]
+
+
+class EmbeddingOverwritesRepeats(EmbeddingWithItsOwnDW):
     """dW[v] = dy at each position (= instead of +=): a repeated id keeps only its last position's dy."""
 
     component, block, diagnosis = "embedding", "dW", "overwritten-repeats"
 
-    def backward(self, dy):
-        dx = super().backward(dy)
-        dW = [[0.0] * len(row) for row in self.params["W"]]
+    def wrong_dw(self, dy):
+        dW = self.zeros(len(self.params["W"]), len(self.params["W"][0]))
         for v, dy_row in positions(self.ids, dy):
             dW[v] = list(dy_row)
-        self.grads["W"] = dW
-        return dx
+        return dW
 
 
-class EmbeddingGradientToNextRow(Embedding):
+class EmbeddingGradientToNextRow(EmbeddingWithItsOwnDW):
     """dy added to the row of id + 1 (wrapping at the end of the table) instead of the row of the id."""
 
     component, block, diagnosis = "embedding", "dW", "wrong-row"
 
-    def backward(self, dy):
-        dx = super().backward(dy)
-        W = self.params["W"]
-        dW = [[0.0] * len(row) for row in W]
+    def wrong_dw(self, dy):
+        n_vocab = len(self.params["W"])
+        dW = self.zeros(n_vocab, len(self.params["W"][0]))
         for v, dy_row in positions(self.ids, dy):
-            row = dW[(v + 1) % len(W)]
-            row[:] = [a + g for a, g in zip(row, dy_row)]
-        self.grads["W"] = dW
-        return dx
+            dW[(v + 1) % n_vocab] = [a + g for a, g in zip(dW[(v + 1) % n_vocab], dy_row)]
+        return dW
 
 
-class EmbeddingTransposedGradient(Embedding):
+class EmbeddingTransposedGradient(EmbeddingWithItsOwnDW):
     """dW built as (dim, V), dW[j][v] += dy[j]: the transpose of the table's gradient."""
 
     component, block, diagnosis = "embedding", "dW", "transposed"
 
-    def backward(self, dy):
-        dx = super().backward(dy)
-        W = self.params["W"]
-        dW = [[0.0] * len(W) for _ in W[0]]
+    def wrong_dw(self, dy):
+        dW = self.zeros(len(self.params["W"][0]), len(self.params["W"]))
         for v, dy_row in positions(self.ids, dy):
             for j, g in enumerate(dy_row):
                 dW[j][v] += g
-        self.grads["W"] = dW
-        return dx
+        return dW
 
 
 class EmbeddingWithoutIdCheck(Embedding):

@@ -17,6 +17,15 @@ def tables():
     return non_square_sizes(6)
 
 
+@st.composite
+def lookups(draw, subject):
+    """(layer, ids, y): a fresh Embedding(n_vocab, dim) of drawn sizes (V != dim), drawn ids, and y = forward(ids)."""
+    n_vocab, dim = draw(tables())
+    ids = draw(id_batches(n_vocab))
+    layer = subject.implementation(n_vocab, dim)
+    return layer, ids, layer.forward(ids)
+
+
 def positions(ids, index=()):
     """(index, id) for every position of ids, (N,) or (N, T), in row-major order."""
     if isinstance(ids, list):
@@ -27,13 +36,11 @@ def positions(ids, index=()):
 def each_output_row_is_the_row_of_w_at_its_id(subject):
     """y at every position is a copy of the row W[id] of the id at that position: y[n][t] = W[ids[n][t]]."""
 
-    @given(tables(), st.data())
-    def holds(sizes, data):
-        n_vocab, dim = sizes
-        ids = data.draw(id_batches(n_vocab))
-        layer = subject.implementation(n_vocab, dim)
-        y = layer.forward(ids)
+    @given(lookups(subject))
+    def holds(drawn):
+        layer, ids, y = drawn
         W = layer.params["W"]
+        n_vocab, dim = len(W), len(W[0])
         require(nested.shape(y) == nested.shape(ids) + (dim,),
                 f"Embedding({n_vocab}, {dim}) on ids of shape {nested.shape(ids)} should give y of shape "
                 f"{nested.shape(ids) + (dim,)}, got {nested.shape(y)}")
@@ -48,12 +55,11 @@ def dw_row_v_is_the_sum_of_dy_over_the_positions_with_id_v(subject):
     """After backward(dy), dW[v] = sum of dy[p] over every position p whose id is v, and 0 for an absent id:
     a repeated id adds up its positions' dy (+=, not =)."""
 
-    @given(tables(), st.data())
-    def holds(sizes, data):
-        n_vocab, dim = sizes
-        ids = data.draw(id_batches(n_vocab))
-        layer = subject.implementation(n_vocab, dim)
-        dy = upstream(data.draw, layer.forward(ids))
+    @given(lookups(subject), st.data())
+    def holds(drawn, data):
+        layer, ids, y = drawn
+        n_vocab, dim = len(layer.params["W"]), len(layer.params["W"][0])
+        dy = upstream(data.draw, y)
         layer.backward(dy)
         expected = [[0.0] * dim for _ in range(n_vocab)]
         for index, v in positions(ids):
@@ -69,12 +75,10 @@ def backward_returns_zeros_of_the_ids_shape(subject):
     """backward(dy) returns dx = 0.0 at every position of the ids: an index has no derivative (specs/protocol.md,
     "Integer inputs")."""
 
-    @given(tables(), st.data())
-    def holds(sizes, data):
-        n_vocab, dim = sizes
-        ids = data.draw(id_batches(n_vocab))
-        layer = subject.implementation(n_vocab, dim)
-        dx = layer.backward(upstream(data.draw, layer.forward(ids)))
+    @given(lookups(subject), st.data())
+    def holds(drawn, data):
+        layer, ids, y = drawn
+        dx = layer.backward(upstream(data.draw, y))
         require_close(dx, nested.apply(lambda v: 0.0, ids), "backward should return zeros of the ids' shape, "
                       "since an id is not differentiable; dx", 0.0)
 
@@ -84,16 +88,13 @@ def backward_returns_zeros_of_the_ids_shape(subject):
 def rows_are_independent(subject):
     """Each row of ids looked up alone gives its row of y in the batch, and its share of dW with dy kept to it."""
 
-    @given(tables(), st.data())
-    def holds(sizes, data):
-        n_vocab, dim = sizes
-        ids = data.draw(id_batches(n_vocab))
-        layer = subject.implementation(n_vocab, dim)
-        y = layer.forward(ids)
+    @given(lookups(subject), st.data())
+    def holds(drawn, data):
+        layer, ids, y = drawn
         dy = upstream(data.draw, y)
         layer.backward(dy)
         total = nested.copy(layer.grads["W"])
-        shares = [[0.0] * dim for _ in range(n_vocab)]
+        shares = nested.apply(lambda v: 0.0, total)
         for n, row in enumerate(ids):
             require_close(layer.forward([row]), [y[n]], f"row {n} of ids looked up alone differs from its row in the "
                           "batch; y", 0.0)
