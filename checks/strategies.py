@@ -309,3 +309,15 @@ def sequence_pairs(draw, features=None, elements=None, min_steps=1):
     n, d = len(x1), len(x1[0][0])
     x2 = draw(tensors((n, draw(sizes(1, MAX_STEPS)), d), elements))
     return x1, x2
+# Integer inputs: batches of ids for a layer that looks rows up by id (Embedding) -------------------------------
+
+@st.composite
+def id_batches(draw, n_vocab, extreme=False):
+    """ids (N,) or (N, T) of ints in [0, n_vocab), N in [1, 4], T in [1, 4]; extreme: only the ends 0 and
+    n_vocab - 1, the edge of the promised range."""
+    ids = st.sampled_from([0, n_vocab - 1]) if extreme else st.integers(0, n_vocab - 1)
+    n = draw(sizes())
+    if draw(st.booleans()):
+        return draw(st.lists(ids, min_size=n, max_size=n))
+    t = draw(sizes())
+    return draw(st.lists(st.lists(ids, min_size=t, max_size=t), min_size=n, max_size=n))

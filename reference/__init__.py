@@ -11,7 +11,9 @@ from reference.binary_cross_entropy import BinaryCrossEntropy
 from reference.conv2d import Conv2D
 from reference.dense import Dense
 from reference.dropout import Dropout
+from reference.embedding import Embedding
 from reference.flatten import Flatten
+from reference.gradient_clipping import ClippedSGD, clip_grad_norm
 from reference.gru import GRU
 from reference.identity import Identity
 from reference.initializers import he_normal, xavier_uniform
@@ -42,4 +44,5 @@ __all__ = [
     "Dropout", "BatchNorm", "LayerNorm",
     "Conv2D", "MaxPool2D", "AvgPool2D", "Flatten", "BatchNorm2D",
     "RNN", "LSTM", "GRU", "LastStep",
+    "Embedding", "clip_grad_norm", "ClippedSGD",
 ]

@@ -27,7 +27,7 @@ CODES = {"sign-flip", "scale", "transposed", "single-sample", "zero-gradient", "
          "stale-cache", "mutates-input", "shape", "nondeterministic", "unstable", "unknown", "ignores-upstream",
          "diagonal-only", "wrong-formula", "missing-gamma", "statistics-paths",
          "flipped-kernel", "stride-ignored", "padding-kept", "axes-swapped", "overwritten-overlap",
-         "not-carried", "not-summed-over-time", "state-off-by-one", "every-step", "wrong-step"}
+         "not-carried", "not-summed-over-time", "state-off-by-one", "every-step", "wrong-step", "overwritten-repeats", "wrong-row"}
 CODES |= {"cell-tanh-slope", "cell-not-carried", "gate-order", "update-gate-swapped"}
 BUGS = planted.GRADIENT_BUGS + planted.PROTOCOL_BUGS
 

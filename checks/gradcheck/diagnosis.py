@@ -40,6 +40,8 @@ the numeric one n, in this order, and returns the first that fits as
                     before scale (pooling_diagnosis.py);
     padding-kept, axes-swapped, flipped-kernel, stride-ignored: a convolution's own mistakes, first of all
                     (two of them explain a wrong shape) (convolution_diagnosis.py);
+    overwritten-repeats, wrong-row: a lookup table's own mistakes on integer ids, before scale
+                    (embedding_diagnosis.py);
 12. unknown         detected, but nothing above fits: the evidence then gives the
                     closest description the numbers support (formulas.closest).
 
@@ -57,8 +59,8 @@ failing block (dx, then the parameters) whose code is not unknown wins;
 unstable, a probe at extreme inputs, is the code when every block passes.
 """
 from checks import nested
-from checks.gradcheck import (convolution_diagnosis, factors, formulas, gate_diagnosis, normalization_diagnosis,
-                             pooling_diagnosis, recurrence_diagnosis)
+from checks.gradcheck import (convolution_diagnosis, embedding_diagnosis, factors, formulas, gate_diagnosis,
+                             normalization_diagnosis, pooling_diagnosis, recurrence_diagnosis)
 from checks.gradcheck.evidence import all_fit, count, fits, reread
 
 def transposed(block, subject):
@@ -178,8 +180,8 @@ def wrong_formula(block, subject):
 
 HYPOTHESES = [*convolution_diagnosis.HYPOTHESES, transposed, wrong_shape, *gate_diagnosis.HYPOTHESES, zero_gradient,
               sign_flip, *recurrence_diagnosis.HYPOTHESES, ignores_upstream, wrong_input, diagonal_only, single_sample,
-              stale_cache, *normalization_diagnosis.HYPOTHESES, *pooling_diagnosis.HYPOTHESES, factors.scale,
-              wrong_formula]
+              stale_cache, *normalization_diagnosis.HYPOTHESES, *pooling_diagnosis.HYPOTHESES,
+              *embedding_diagnosis.HYPOTHESES, factors.scale, wrong_formula]
 
 
 def diagnose(block, subject):
