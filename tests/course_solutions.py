@@ -272,6 +272,9 @@ class ConvolutionLayer:
                         d_w[f][c][a][e] += g_map[i][j] * image[c][at[0]][at[1]]  # dy times the pixel it met
                         d_image[c][at[0]][at[1]] += g_map[i][j] * weights[f][c][a][e]  # dy times the weight
         self.grads = {"W": d_w, "b": d_b}
+        return dx
+
+
 class RecurrentStep:
     """Step 16: the recurrence forward over every step, and backward through the one step of a sequence of length 1."""
 
