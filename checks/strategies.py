@@ -236,3 +236,30 @@ def images(draw, channels=None, elements=None, min_side=1, max_side=MAX_SIDE, mi
         return draw(tensors((n, c, h, w), elements))
     rng, spread = random.Random(draw(seeds())), draw(st.sampled_from(SPREADS))
     return [[[[rng.uniform(-spread, spread) for _ in range(w)] for _ in range(h)] for _ in range(c)] for _ in range(n)]
+
+
+# Pooling: images without ties, and the windows and strides a pooling layer is tried at.
+
+@st.composite
+def distinct_images(draw, channels=None, min_side=1):
+    """x (N, C, H, W) whose entries all differ (no ties): a ramp of step 0.5 around a drawn offset, shuffled by a
+    seeded generator."""
+    x = draw(images(channels, min_side=min_side))
+    cells = nested.indices(x)
+    offset = draw(values(-MODERATE, MODERATE))
+    ramp = [offset + 0.5 * (k - len(cells) / 2) for k in range(len(cells))]
+    random.Random(draw(seeds())).shuffle(ramp)
+    for index, v in zip(cells, ramp):
+        nested.write(x, index, v)
+    return x
+
+
+def pooling_windows():
+    """(kernel_size, stride) of a pooling layer: int or pair; stride None (= kernel), smaller (windows overlap) or
+    larger (entries left out)."""
+    return st.tuples(st.sampled_from([1, 2, 3, (2, 3), (3, 1)]), st.sampled_from([None, 1, 2, (1, 2), (2, 1), 3]))
+
+
+def overlapping_windows():
+    """(kernel_size, stride) with the stride below the kernel size in at least one direction: windows overlap."""
+    return st.tuples(st.sampled_from([2, 3, (2, 3)]), st.sampled_from([1, (1, 2), (2, 1)]))

@@ -289,7 +289,147 @@ class IdentityByMap:
         return list(map(list, dy))
 
 
+
+def as_pair(value):
+    return (value, value) if isinstance(value, int) else (value[0], value[1])
+
+
+class LoopMaxPool2D:
+    """Max pooling with explicit loops, keeping x and finding each window's first maximum again in backward."""
+
+    component, kind = "max_pool2d", "correct"
+
+    def __init__(self, kernel_size, stride=None):
+        self.kh, self.kw = as_pair(kernel_size)
+        self.sh, self.sw = as_pair(kernel_size if stride is None else stride)
+        self.params, self.grads = {}, {}
+        self.x = None
+
+    def first_maximum(self, image, i, j):
+        best = (i * self.sh, j * self.sw)
+        for r in range(i * self.sh, i * self.sh + self.kh):
+            for s in range(j * self.sw, j * self.sw + self.kw):
+                if image[r][s] > image[best[0]][best[1]]:
+                    best = (r, s)
+        return best
+
+    def forward(self, x):
+        self.x = [[[list(row) for row in image] for image in sample] for sample in x]
+        out_h, out_w = (len(x[0][0]) - self.kh) // self.sh + 1, (len(x[0][0][0]) - self.kw) // self.sw + 1
+        y = []
+        for sample in x:
+            y.append([])
+            for image in sample:
+                rows = []
+                for i in range(out_h):
+                    rows.append([image[r][s] for r, s in (self.first_maximum(image, i, j) for j in range(out_w))])
+                y[-1].append(rows)
+        return y
+
+    def backward(self, dy):
+        dx = [[[[0.0 for _ in row] for row in image] for image in sample] for sample in self.x]
+        for n, sample in enumerate(dy):
+            for c, image in enumerate(sample):
+                for i, row in enumerate(image):
+                    for j, g in enumerate(row):
+                        r, s = self.first_maximum(self.x[n][c], i, j)
+                        dx[n][c][r][s] += g  # each window adds its dy at its first maximum
+        return dx
+
+
+class LoopAvgPool2D:
+    """Average pooling with explicit loops; backward adds dy / (KH KW) over each window."""
+
+    component, kind = "avg_pool2d", "correct"
+
+    def __init__(self, kernel_size, stride=None):
+        self.kh, self.kw = as_pair(kernel_size)
+        self.sh, self.sw = as_pair(kernel_size if stride is None else stride)
+        self.params, self.grads = {}, {}
+        self.dims = None
+
+    def forward(self, x):
+        n, c, h, w = len(x), len(x[0]), len(x[0][0]), len(x[0][0][0])
+        self.dims = (n, c, h, w)
+        out_h, out_w = (h - self.kh) // self.sh + 1, (w - self.kw) // self.sw + 1
+        y = [[[[0.0] * out_w for _ in range(out_h)] for _ in range(c)] for _ in range(n)]
+        for a in range(n):
+            for b in range(c):
+                for i in range(out_h):
+                    for j in range(out_w):
+                        total = 0.0
+                        for r in range(i * self.sh, i * self.sh + self.kh):
+                            for s in range(j * self.sw, j * self.sw + self.kw):
+                                total += x[a][b][r][s]
+                        y[a][b][i][j] = total / (self.kh * self.kw)
+        return y
+
+    def backward(self, dy):
+        n, c, h, w = self.dims
+        dx = [[[[0.0] * w for _ in range(h)] for _ in range(c)] for _ in range(n)]
+        for a in range(n):
+            for b in range(c):
+                for i, row in enumerate(dy[a][b]):
+                    for j, g in enumerate(row):
+                        for r in range(i * self.sh, i * self.sh + self.kh):
+                            for s in range(j * self.sw, j * self.sw + self.kw):
+                                dx[a][b][r][s] += g / (self.kh * self.kw)
+        return dx
+
+
+class LoopBatchNorm2D:
+    """Spatial batch norm channel by channel, keeping x, the statistics and the mode; dx from the compact formula
+    dx = gamma / (M s) (M dy - sum(dy) - xhat sum(dy xhat)), M = N H W."""
+
+    component, kind = "batch_norm2d", "correct"
+
+    def __init__(self, channels, eps=1e-5, momentum=0.1):
+        self.eps, self.momentum, self.training = eps, momentum, True
+        self.params = {"gamma": [1.0] * channels, "beta": [0.0] * channels}
+        self.grads = {"gamma": [0.0] * channels, "beta": [0.0] * channels}
+        self.running_mean, self.running_var = [0.0] * channels, [1.0] * channels
+        self.x, self.mean, self.std, self.used_batch = None, None, None, True
+
+    @staticmethod
+    def entries(t, c):
+        return [v for sample in t for row in sample[c] for v in row]
+
+    def forward(self, x):
+        channels = range(len(x[0]))
+        self.x, self.used_batch = [[[list(r) for r in image] for image in sample] for sample in x], self.training
+        if self.training:
+            self.mean, var = [], []
+            for c in channels:
+                v = self.entries(x, c)
+                m = sum(v) / len(v)
+                self.mean.append(m)
+                var.append(sum((a - m) ** 2 for a in v) / len(v))
+                k = len(v)
+                self.running_mean[c] = (1 - self.momentum) * self.running_mean[c] + self.momentum * m
+                self.running_var[c] = (1 - self.momentum) * self.running_var[c] + self.momentum * var[c] * k / (k - 1)
+        else:
+            self.mean, var = list(self.running_mean), list(self.running_var)
+        self.std = [math.sqrt(v + self.eps) for v in var]
+        g, b = self.params["gamma"], self.params["beta"]
+        return [[[[g[c] * (v - self.mean[c]) / self.std[c] + b[c] for v in row] for row in image]
+                 for c, image in enumerate(sample)] for sample in x]
+
+    def backward(self, dy):
+        g = self.params["gamma"]
+        dgamma, dbeta, scale = [], [], []
+        for c in range(len(g)):
+            d = self.entries(dy, c)
+            h = [(v - self.mean[c]) / self.std[c] for v in self.entries(self.x, c)]
+            dbeta.append(sum(d))
+            dgamma.append(sum(a * b for a, b in zip(d, h)))
+            scale.append((sum(d) / len(d), dgamma[-1] / len(d)) if self.used_batch else (0.0, 0.0))
+        self.grads = {"gamma": dgamma, "beta": dbeta}
+        return [[[[g[c] / self.std[c] * (d - scale[c][0] - (v - self.mean[c]) / self.std[c] * scale[c][1])
+                   for d, v in zip(drow, xrow)] for drow, xrow in zip(dimage, ximage)]
+                 for c, (dimage, ximage) in enumerate(zip(dsample, xsample))] for dsample, xsample in zip(dy, self.x)]
+
 CORRECT = [
     LoopDense, ColumnDense, ReLUOneAtZero, ReLUHalfAtZero, ReLUFromOutput, LeakyReLUOneAtZero, SigmoidKeepsInput,
     TanhFromExp, SoftmaxJacobian, MSELoops, BCEClipped, SCELogSoftmax, IdentityByMap,
+    LoopMaxPool2D, LoopAvgPool2D, LoopBatchNorm2D,
 ]

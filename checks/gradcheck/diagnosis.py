@@ -29,6 +29,8 @@ the numeric one n, in this order, and returns the first that fits as
                     dy - y^2 for dy (1 - y^2) (formulas.py);
     missing-gamma, statistics-paths: a normalization layer's own mistakes, before scale
                     (normalization_diagnosis.py);
+    overwritten-overlap, statistics-paths on images: pooling and spatial normalization mistakes,
+                    before scale (pooling_diagnosis.py);
 12. unknown         detected, but nothing above fits: the evidence then gives the
                     closest description the numbers support (formulas.closest).
 
@@ -46,7 +48,7 @@ failing block (dx, then the parameters) whose code is not unknown wins;
 unstable, a probe at extreme inputs, is the code when every block passes.
 """
 from checks import nested
-from checks.gradcheck import factors, formulas, normalization_diagnosis
+from checks.gradcheck import factors, formulas, normalization_diagnosis, pooling_diagnosis
 from checks.gradcheck.evidence import all_fit, count, fits, reread
 
 def transposed(block, subject):
@@ -165,7 +167,8 @@ def wrong_formula(block, subject):
 
 
 HYPOTHESES = [transposed, wrong_shape, zero_gradient, sign_flip, ignores_upstream, wrong_input, diagonal_only,
-              single_sample, stale_cache, *normalization_diagnosis.HYPOTHESES, factors.scale, wrong_formula]
+              single_sample, stale_cache, *normalization_diagnosis.HYPOTHESES, *pooling_diagnosis.HYPOTHESES, factors.scale,
+              wrong_formula]
 
 
 def diagnose(block, subject):
