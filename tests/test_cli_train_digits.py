@@ -73,8 +73,11 @@ BAD = [
     (images([{**CONV, "kernel_size": 9}]),
      "config key 'model.layers[0].kernel_size' must be at most the image it is given, 8x8 with padding 0x0, got 9"),
     (images([CONV, {"type": "dense"}]),
-     "config key 'model.layers[1].type' must be an image layer or flatten: a dense layer takes rows, and the examples "
-     "are images [2, 6, 6] here; put {\"type\": \"flatten\"} before it, got \"dense\""),
+     "config key 'model.layers[1].type' must be an image layer, an activation or flatten: a dense layer takes rows, "
+     "and the examples are images [2, 6, 6] here; put {\"type\": \"flatten\"} before it, got \"dense\""),
+    (images([CONV, {"type": "softmax"}, {"type": "flatten"}, {"type": "dense"}]),
+     "config key 'model.layers[1].type' must be an image layer, an activation or flatten: a softmax layer takes "
+     "rows, and the examples are images [2, 6, 6] here; put {\"type\": \"flatten\"} before it, got \"softmax\""),
     (images([{"type": "flatten"}, CONV]),
      "config key 'model.layers[1].type' must be a layer that takes rows: after the flatten layer, got \"conv2d\""),
     (images([CONV, {"type": "relu"}]),

@@ -9,6 +9,7 @@ from reference.trainer.image_layers import IMAGE_LAYERS, output_shape, window
 
 IMAGE_KEYS = {"loss": ["cross_entropy"]}  # the rules of keys that only a config on images has
 REQUIRED = {"conv2d": ["filters", "kernel_size"], "max_pool2d": ["kernel_size"], "avg_pool2d": ["kernel_size"]}
+ROWS_ONLY = ("dense", "neuron", "softmax")  # layers of rows (N, D): on images they need a flatten before them
 LOWEST = {"kernel_size": 1, "stride": 1, "padding": 0}  # the settings that take an int or a pair [rows, columns]
 
 
@@ -49,11 +50,12 @@ def check_image_layers(layers, shape):
                 where = "the data are rows, not images (data.images)" if shape is None else "after the flatten layer"
                 fail(f"{key}.type", f"a layer that takes rows: {where}", kind)
             shape = fitted(entry, shape, key)
-        elif shape is not None and kind in ("dense", "neuron"):
+        elif shape is not None and kind in ROWS_ONLY:
             if isinstance(shape, tuple):
-                fail(f"{key}.type", f"an image layer or flatten: a {kind} layer takes rows, and the examples are "
-                                    f"images {list(shape)} here; put {{\"type\": \"flatten\"}} before it", kind)
-            shape = 1 if kind == "neuron" else entry.get("units")
+                fail(f"{key}.type", f"an image layer, an activation or flatten: a {kind} layer takes rows, and the "
+                                    f"examples are images {list(shape)} here; put {{\"type\": \"flatten\"}} before it",
+                     kind)
+            shape = 1 if kind == "neuron" else entry.get("units", shape) if kind == "dense" else shape
     if isinstance(shape, tuple):
         fail("model.layers", f"a list that ends in rows, not images {list(shape)}: put a flatten layer and a dense "
                              "layer after the image layers", [entry["type"] for entry in layers])
