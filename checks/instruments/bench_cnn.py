@@ -2,8 +2,9 @@
 and in the reference under PyPy; and a full gradient check of the CNN at teaching size.
 
 The implementations are in checks/instruments/cnn.py. An epoch is the 1,797 digits in batches of 32, in file order.
-CPython's rows are timed in turns (one warm-up each, then the median of the repeats); PyPy runs cnn.py as a script
-in its own process (its first epoch warms the JIT and is left out). The targets: the reference's epoch within
+Times are the process's CPU seconds (time.process_time), which a busy shared machine inflates far less than the
+wall clock. CPython's rows are timed in turns (one warm-up each, then the median of the repeats); PyPy runs cnn.py
+as a script in its own process (its first epoch warms the JIT and is left out). The targets: the reference's epoch within
 1.5x of the plain version's, and the gradient check under 1 s.
 """
 import json
@@ -40,13 +41,13 @@ def epoch_runs(classes, x, t):
     return runs
 
 
-def pypy_epochs(epochs, root):
+def pypy_epochs(epochs, root, rows=None):
     """-> (version, median seconds of the epochs after the first) of the reference under pypy3, or None without
     pypy3 (or if its run fails: then the reason)."""
     pypy = shutil.which("pypy3")
     if pypy is None:
         return None, "pypy3 is not on this machine (apt-get install pypy3): its row is skipped."
-    done = subprocess.run([pypy, CNN_SCRIPT, str(epochs + 1)], cwd=root, capture_output=True, text=True,
+    done = subprocess.run([pypy, CNN_SCRIPT, str(epochs + 1), str(rows or 0)], cwd=root, capture_output=True, text=True,
                           env={"PYTHONPATH": root, "PATH": "/usr/bin:/bin"})
     if done.returncode != 0:
         return None, f"the PyPy run failed (exit {done.returncode}): {done.stderr.strip().splitlines()[-1:]}"
@@ -61,9 +62,9 @@ def teaching_gradient_check(repeats):
     times, report = [], None
     for _ in range(repeats + 1):
         model = build_layers(TEACHING, (1, 4, 4), cnn.CLASSES, seed=0)[0]
-        start = time.perf_counter()
+        start = time.process_time()
         report = check_layer(model, x, "digits CNN")
-        times.append(time.perf_counter() - start)
+        times.append(time.process_time() - start)
     return statistics.median(times[1:]), report
 
 
@@ -71,26 +72,27 @@ def verdict(met):
     return "met" if met else "NOT met"
 
 
-def run(timed, repeats, root, torch, out):
-    """Print the CNN table and its targets; timed(runs, repeats) -> name -> median seconds (bench.timed)."""
-    x, t = cnn.digits_data()
+def run(timed, repeats, root, torch, out, rows=None):
+    """Print the CNN table (on the first rows images; None: all) -> the lines of its targets; timed(runs, repeats,
+    clock) -> name -> median seconds (bench.timed)."""
+    x, t = cnn.digits_data(rows)
     classes = [cnn.Reference, cnn.Plain, PlainNoInputGradient] + ([cnn.Torch] if torch else [])
     out(f"One epoch of the digits CNN (Conv2D(1, 8, 3, padding 1), ReLU, MaxPool2D(2), Flatten, Dense(128, 10); "
         f"softmax cross-entropy, gradient descent lr {cnn.LR}): {len(x)} images, batch {cnn.BATCH}.")
-    seconds = timed(epoch_runs(classes, x, t), repeats)
-    version, pypy = pypy_epochs(repeats, root)
+    seconds = timed(epoch_runs(classes, x, t), repeats, time.process_time)
+    version, pypy = pypy_epochs(repeats, root, rows)
     if version is not None:
         seconds[f"reference, PyPy {version}"] = pypy
     ref = seconds["reference"]
-    out(f"{'implementation':<22} {'epoch (s)':>10} {'us/image':>10} {'time / reference':>17}")
+    out(f"{'implementation':<22} {'epoch (CPU s)':>13} {'us/image':>10} {'time / reference':>17}")
     for name, s in seconds.items():
-        out(f"{name:<22} {s:>10.3f} {s / len(x) * 1e6:>10.1f} {s / ref:>16.2f}x")
+        out(f"{name:<22} {s:>13.3f} {s / len(x) * 1e6:>10.1f} {s / ref:>16.2f}x")
     if version is None:
         out(f"Note: {pypy}")
     check_s, report = teaching_gradient_check(repeats)
     entries = sum(len(b.entries) for b in report.blocks)
     out(f"Gradient check of the digits CNN at teaching size (2 filters 3x3, a batch of 2 images 4x4, {entries} "
-        f"entries, {report.calls['forward']} forward calls): {check_s:.3f} s, "
+        f"entries, {report.calls['forward']} forward calls): {check_s:.3f} CPU s, "
         f"{'passed' if report.passed else 'FAILED'}.")
     ratio = ref / seconds["plain Python"]
     return [f"  reference CNN epoch vs plain Python: {ratio:.2f}x its time (target <= {TARGETS['plain']}x): "

@@ -12,7 +12,7 @@ batches of BATCH images (1, 8, 8). Every implementation starts from the referenc
 
 Each class has prepare(x, t), gradients(x, t) -> (L, [dW, db, dWd, dbd]), step(x, t) -> L and descend(). This
 module imports only reference/ and the standard library (torch when asked), so PyPy runs it as a script:
-`pypy3 checks/instruments/cnn.py EPOCHS` prints the seconds of each epoch of the reference on the digits.
+`pypy3 checks/instruments/cnn.py EPOCHS ROWS` (ROWS 0: all) prints the CPU seconds of each epoch of the reference on the digits.
 """
 import json
 import math
@@ -36,9 +36,10 @@ def initial_weights():
     return [json.loads(json.dumps(model.params[name])) for name in NAMES]
 
 
-def digits_data():
-    """All 1,797 digits in file order: x (N, 1, 8, 8), labels (N,)."""
-    return load()
+def digits_data(rows=None):
+    """The digits in file order, all 1,797 or the first rows: x (N, 1, 8, 8), labels (N,)."""
+    x, t = load()
+    return (x[:rows], t[:rows]) if rows else (x, t)
 
 
 class Reference:
@@ -231,15 +232,15 @@ def epoch(impl, x, t, batch=BATCH):
 
 
 def main(argv):
-    """Time EPOCHS epochs of the reference on all the digits (the first is the warm-up) and print their seconds as
-    JSON: what the benchmark reads from PyPy."""
-    epochs = int(argv[0]) if argv else 3
-    x, t = digits_data()
+    """Time EPOCHS epochs of the reference on all the digits (the first is the warm-up) and print their CPU seconds
+    as JSON: what the benchmark reads from PyPy."""
+    epochs, rows = (int(argv[0]), int(argv[1]) or None) if argv else (3, None)
+    x, t = digits_data(rows)
     impl, seconds = Reference(initial_weights()), []
     for _ in range(epochs):
-        start = time.perf_counter()
+        start = time.process_time()
         epoch(impl, x, t)
-        seconds.append(time.perf_counter() - start)
+        seconds.append(time.process_time() - start)
     print(json.dumps({"python": sys.version.split()[0], "implementation": sys.implementation.name,
                       "seconds": seconds}))
 
