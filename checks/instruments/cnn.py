@@ -10,9 +10,10 @@ batches of BATCH images (1, 8, 8). Every implementation starts from the referenc
   sum(map(mul, ...)) of two rows, no objects; input_gradient=False leaves out dL/dx, which no trainer needs;
 - torch: torch.nn layers in float64, CrossEntropyLoss, torch.optim.SGD, one thread.
 
-Each class has prepare(x, t), gradients(x, t) -> (L, [dW, db, dWd, dbd]), step(x, t) -> L and descend(). This
-module imports only reference/ and the standard library (torch when asked), so PyPy runs it as a script:
-`pypy3 checks/instruments/cnn.py EPOCHS ROWS` (ROWS 0: all) prints the CPU seconds of each epoch of the reference on the digits.
+Each class has prepare(x, t), gradients(x, t) -> (L, [dW, db, dWd, dbd]), step(x, t) -> L and descend(), as the
+MLP's classes of implementations.py and peers.py, whose steps they share. This module imports reference/, those
+two and the standard library (torch when asked), so PyPy runs it as a script:
+`PYTHONPATH=. pypy3 checks/instruments/cnn.py EPOCHS ROWS` (ROWS 0: all) prints the CPU seconds of each epoch of the reference on the digits.
 """
 import json
 import math
@@ -21,6 +22,7 @@ import time
 from operator import mul
 
 import reference
+from checks.instruments import implementations, peers
 from reference.trainer.architecture import build_layers
 from reference.trainer.digits import SHAPE, load
 
@@ -42,7 +44,7 @@ def digits_data(rows=None):
     return (x[:rows], t[:rows]) if rows else (x, t)
 
 
-class Reference:
+class Reference(implementations.Reference):
     """The digits network as the trainer builds it, with SoftmaxCrossEntropy, stepped by reference.SGD."""
 
     name = "reference"
@@ -53,22 +55,10 @@ class Reference:
             self.model.params[name] = json.loads(json.dumps(p))
         self.loss, self.optimizer = reference.SoftmaxCrossEntropy(), reference.SGD(lr)
 
-    @staticmethod
-    def prepare(x, t):
-        return x, t
-
     def gradients(self, x, t):
         L = self.loss.forward(self.model.forward(x), t)
         self.model.backward(self.loss.backward())
         return L, [self.model.grads[name] for name in NAMES]
-
-    def step(self, x, t):
-        L = self.gradients(x, t)[0]
-        self.descend()
-        return L
-
-    def descend(self):
-        self.optimizer.step(self.model.params, self.model.grads)
 
 
 class Plain:
@@ -182,7 +172,7 @@ def softmax_cross_entropy(logits, t):
     return L / n, d
 
 
-class Torch:
+class Torch(peers.Torch):
     """torch.nn.Sequential(Conv2d, ReLU, MaxPool2d, Flatten, Linear) in float64, CrossEntropyLoss, optim.SGD."""
 
     name = "torch"
@@ -213,16 +203,6 @@ class Torch:
         conv, dense = self.net[0], self.net[4]
         return L.item(), [conv.weight.grad.tolist(), conv.bias.grad.tolist(), dense.weight.grad.T.tolist(),
                           dense.bias.grad.tolist()]
-
-    def step(self, x, t):
-        self.optimizer.zero_grad()
-        L = self.loss(self.net(x), t)
-        L.backward()
-        self.optimizer.step()
-        return L
-
-    def descend(self):
-        self.optimizer.step()
 
 
 def epoch(impl, x, t, batch=BATCH):
