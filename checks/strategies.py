@@ -7,6 +7,7 @@ the full profile; the tests prove each check fails on planted bugs), and
 "thorough" for a deeper search by hand (shrinking on).
 The environment variable CHECKS_PROFILE picks one; "check" is the default.
 """
+import math
 import os
 import random
 
@@ -232,19 +233,23 @@ def images(draw, channels=None, elements=None, min_side=1, max_side=MAX_SIDE, mi
     n = draw(sizes(min_rows, MAX_IMAGES))
     c = draw(sizes(1, MAX_CHANNELS)) if channels is None else channels
     h, w = draw(sizes(min_side, max_side)), draw(sizes(min_side, max_side))
-    if elements is not None:
-        return draw(tensors((n, c, h, w), elements))
+    return draw(tensors((n, c, h, w), elements) if elements is not None else seeded_tensors((n, c, h, w)))
+
+
+@st.composite
+def seeded_tensors(draw, shape):
+    """Tensors of the given shape, uniform in [-s, s] with s drawn from SPREADS, from random.Random(a drawn seed)."""
     rng, spread = random.Random(draw(seeds())), draw(st.sampled_from(SPREADS))
-    return [[[[rng.uniform(-spread, spread) for _ in range(w)] for _ in range(h)] for _ in range(c)] for _ in range(n)]
+    return nested.unflatten([rng.uniform(-spread, spread) for _ in range(math.prod(shape))], shape)
 
 
 # Pooling: images without ties, and the windows and strides a pooling layer is tried at.
 
 @st.composite
-def distinct_images(draw, channels=None, min_side=1):
+def distinct_images(draw, channels=None, min_side=1, max_side=MAX_SIDE):
     """x (N, C, H, W) whose entries all differ (no ties): a ramp of step 0.5 around a drawn offset, shuffled by a
     seeded generator."""
-    x = draw(images(channels, min_side=min_side))
+    x = draw(images(channels, min_side=min_side, max_side=max_side))
     cells = nested.indices(x)
     offset = draw(values(-MODERATE, MODERATE))
     ramp = [offset + 0.5 * (k - len(cells) / 2) for k in range(len(cells))]
@@ -252,6 +257,21 @@ def distinct_images(draw, channels=None, min_side=1):
     for index, v in zip(cells, ramp):
         nested.write(x, index, v)
     return x
+
+
+@st.composite
+def tied_images(draw, channels=None, min_side=1, max_side=MAX_SIDE, levels=(-1.0, 0.0, 2.0)):
+    """x (N, C, H, W) whose entries take a few levels only, so windows often hold ties; from a seeded generator."""
+    x = draw(images(channels, min_side=min_side, max_side=max_side))
+    rng = random.Random(draw(seeds()))
+    return nested.apply(lambda v: rng.choice(levels), x)
+
+
+@st.composite
+def nonzero_like(draw, y, low=0.5, high=5.0):
+    """A tensor of y's shape with entries of magnitude in [low, high] and either sign, from a seeded generator."""
+    rng = random.Random(draw(seeds()))
+    return nested.apply(lambda v: rng.choice((-1.0, 1.0)) * rng.uniform(low, high), y)
 
 
 def pooling_windows():

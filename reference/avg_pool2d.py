@@ -1,6 +1,6 @@
 """Average pooling over 2D windows (specs/avg_pool2d.md)."""
-from reference.max_pool2d import NO_PADDING, as_rows, pooling_windows, windows_of
-from reference.tensor import col2im, output_size
+from reference.max_pool2d import as_rows, pooling_windows, windows_of
+from reference.tensor import output_size
 
 
 class AvgPool2D:
@@ -23,7 +23,16 @@ class AvgPool2D:
 
     def backward(self, dy):
         """dy (N, C, H', W') -> dx (N, C, H, W): each window's dy spread evenly over it; overlapping windows add."""
-        size = self.kernel[0] * self.kernel[1]
-        return [[col2im([[g / size] * size for row in dy_plane for g in row], (1,) + self.dims[1:], self.kernel,
-                        self.stride, NO_PADDING)[0] for dy_plane in dy_image] for dy_image in dy]
-        # dL/dx = sum over the windows that hold x of dy / (KH KW) (col2im adds the overlapping shares)
+        return [[self.plane_gradient(dy_plane) for dy_plane in dy_image] for dy_image in dy]
+
+    def plane_gradient(self, dy_plane):
+        """One plane: dy (H', W') -> dx (H, W)."""
+        (kh, kw), (sh, sw), (_, h, w) = self.kernel, self.stride, self.dims
+        dx = [[0.0] * w for _ in range(h)]
+        for i, dy_row in enumerate(dy_plane):
+            shares = [g / (kh * kw) for g in dy_row]
+            for line in dx[i * sh:i * sh + kh]:
+                for j, share in enumerate(shares):
+                    for b in range(j * sw, j * sw + kw):
+                        line[b] += share  # dL/dx = sum over the windows that hold x of dy / (KH KW)
+        return dx

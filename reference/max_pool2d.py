@@ -1,5 +1,5 @@
 """Max pooling over 2D windows (specs/max_pool2d.md)."""
-from reference.tensor import col2im, im2col, output_size, pair
+from reference.tensor import im2col, output_size, pair
 
 NO_PADDING = (0, 0)
 
@@ -41,11 +41,18 @@ class MaxPool2D:
 
     def backward(self, dy):
         """dy (N, C, H', W') -> dx (N, C, H, W): each window's dy goes to its first maximum; overlapping windows add."""
-        size = self.kernel[0] * self.kernel[1]
-        return [[col2im([one_hot(size, k, g) for k, g in zip(ks, (g for row in dy_plane for g in row))],
-                        (1,) + self.dims[1:], self.kernel, self.stride, NO_PADDING)[0]
-                 for ks, dy_plane in zip(image_ks, dy_image)] for image_ks, dy_image in zip(self.winners, dy)]
-        # dL/dx = sum over the windows whose first maximum x is of their dy (col2im adds them), else 0
+        return [[self.plane_gradient(ks, dy_plane) for ks, dy_plane in zip(image_ks, dy_image)]
+                for image_ks, dy_image in zip(self.winners, dy)]
+
+    def plane_gradient(self, ks, dy_plane):
+        """One plane: the winners ks of its windows and dy (H', W') -> dx (H, W)."""
+        (sh, sw), kw, (_, h, w) = self.stride, self.kernel[1], self.dims
+        dx = [[0.0] * w for _ in range(h)]
+        cols = len(dy_plane[0])
+        for p, g in enumerate(g for row in dy_plane for g in row):
+            (i, j), (a, b) = divmod(p, cols), divmod(ks[p], kw)
+            dx[i * sh + a][j * sw + b] += g  # dL/dx = sum of dy over the windows whose first maximum x is, else 0
+        return dx
 
 
 def windows_of(x, kernel, stride, layer):
@@ -60,10 +67,3 @@ def windows_of(x, kernel, stride, layer):
 def as_rows(values, cols):
     """A flat list of H' W' values, one per window in row-major order -> the plane (H', W')."""
     return [values[s:s + cols] for s in range(0, len(values), cols)]
-
-
-def one_hot(size, k, g):
-    """A window's gradient: g at position k, 0.0 elsewhere."""
-    row = [0.0] * size
-    row[k] = g
-    return row

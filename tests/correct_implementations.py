@@ -295,7 +295,8 @@ def as_pair(value):
 
 
 class LoopMaxPool2D:
-    """Max pooling with explicit loops, keeping x and finding each window's first maximum again in backward."""
+    """Max pooling with explicit loops, keeping x and finding each window's maximum again in backward; at a tie the
+    last maximum in row-major order takes the window's dy (another subgradient than the spec's first)."""
 
     component, kind = "max_pool2d", "correct"
 
@@ -305,11 +306,11 @@ class LoopMaxPool2D:
         self.params, self.grads = {}, {}
         self.x = None
 
-    def first_maximum(self, image, i, j):
+    def last_maximum(self, image, i, j):
         best = (i * self.sh, j * self.sw)
         for r in range(i * self.sh, i * self.sh + self.kh):
             for s in range(j * self.sw, j * self.sw + self.kw):
-                if image[r][s] > image[best[0]][best[1]]:
+                if image[r][s] >= image[best[0]][best[1]]:
                     best = (r, s)
         return best
 
@@ -322,7 +323,7 @@ class LoopMaxPool2D:
             for image in sample:
                 rows = []
                 for i in range(out_h):
-                    rows.append([image[r][s] for r, s in (self.first_maximum(image, i, j) for j in range(out_w))])
+                    rows.append([image[r][s] for r, s in (self.last_maximum(image, i, j) for j in range(out_w))])
                 y[-1].append(rows)
         return y
 
@@ -332,7 +333,7 @@ class LoopMaxPool2D:
             for c, image in enumerate(sample):
                 for i, row in enumerate(image):
                     for j, g in enumerate(row):
-                        r, s = self.first_maximum(self.x[n][c], i, j)
+                        r, s = self.last_maximum(self.x[n][c], i, j)
                         dx[n][c][r][s] += g  # each window adds its dy at its first maximum
         return dx
 

@@ -210,3 +210,49 @@ SOLUTIONS = {  # step -> the classes of its file, the graded one first
     5: [PredictingDense], 6: [Rectifier], 7: [DenseLayer], 8: [Network, KeyedEntries],
     9: [GradientDescent], 10: [GradientDescent], 11: [GradientDescent], 12: [Network, KeyedEntries],
 }
+
+
+class WindowMaximum:
+    """Step 14: max pooling with plain loops; at a tie the first maximum in row-major order wins (strict >)."""
+
+    def __init__(self, kernel_size, stride=None):
+        self.size = (kernel_size, kernel_size) if isinstance(kernel_size, int) else tuple(kernel_size)
+        step = self.size if stride is None else stride
+        self.step = (step, step) if isinstance(step, int) else tuple(step)
+        self.params, self.grads = {}, {}
+        self.won = []
+        self.shape = None
+
+    def forward(self, x):
+        (kh, kw), (sh, sw) = self.size, self.step
+        height, width = len(x[0][0]), len(x[0][0][0])
+        self.shape, self.won, y = (len(x), len(x[0]), height, width), [], []
+        for image in x:
+            maps = []
+            for plane in image:
+                rows = []
+                for top in range(0, height - kh + 1, sh):
+                    row = []
+                    for left in range(0, width - kw + 1, sw):
+                        best = (top, left)
+                        for r in range(top, top + kh):
+                            for c in range(left, left + kw):
+                                if plane[r][c] > plane[best[0]][best[1]]:
+                                    best = (r, c)
+                        self.won.append(best)
+                        row.append(plane[best[0]][best[1]])
+                    rows.append(row)
+                maps.append(rows)
+            y.append(maps)
+        return y
+
+    def backward(self, dy):
+        n, c, height, width = self.shape
+        dx = [[[[0.0] * width for _ in range(height)] for _ in range(c)] for _ in range(n)]
+        flat = [(a, b, g) for a, image in enumerate(dy) for b, plane in enumerate(image) for row in plane for g in row]
+        for (a, b, g), (r, s) in zip(flat, self.won):
+            dx[a][b][r][s] += g  # the window's dy to its maximum; overlapping windows add
+        return dx
+
+
+SOLUTIONS[14] = [WindowMaximum]

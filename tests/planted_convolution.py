@@ -1,14 +1,21 @@
-"""Planted wrong implementations of the convolution family (tests/planted.py says what each class carries)."""
+"""Planted wrong implementations of the convolution family (tests/planted.py says what each class carries).
+
+Standard library and reference only: the grader's tests send these classes to its child as submission files.
+"""
 import itertools
 
-from checks import nested
-from reference import AvgPool2D, BatchNorm, BatchNorm2D, Flatten, MaxPool2D
-from reference.flatten import dims_of
+from reference import AvgPool2D, BatchNorm, BatchNorm2D, Conv2D, Flatten, MaxPool2D
+from reference.flatten import dims_of, flat, unflat
+from reference.tensor import col2im, dot_rows, padded, transpose
 
 
 def column_major(dims):
-    """The index tuples of a tensor of shape dims with the first axis fastest (Fortran's order)."""
-    return [tuple(reversed(index)) for index in itertools.product(*(range(d) for d in reversed(dims)))]
+    """The row-major positions of the entries of a tensor of shape dims, listed with the first axis fastest."""
+    steps = [1] * len(dims)
+    for k in range(len(dims) - 2, -1, -1):
+        steps[k] = steps[k + 1] * dims[k + 1]
+    return [sum(i * s for i, s in zip(reversed(index), steps))
+            for index in itertools.product(*(range(d) for d in reversed(dims)))]
 
 
 class FlattenColumnMajor(Flatten):
@@ -19,14 +26,10 @@ class FlattenColumnMajor(Flatten):
 
     def forward(self, x):
         self.dims = dims_of(x[0])
-        return [[nested.read(example, index) for index in column_major(self.dims)] for example in x]
+        return [[entries[k] for k in column_major(self.dims)] for entries in map(flat, x)]
 
     def backward(self, dy):
-        dx = [nested.unflatten([0.0] * len(row), self.dims) for row in dy]
-        for example, row in zip(dx, dy):
-            for index, g in zip(column_major(self.dims), row):
-                nested.write(example, index, g)
-        return dx
+        return [unflat(in_row_major(row, self.dims), self.dims) for row in dy]
 
 
 class FlattenBackwardColumnMajor(Flatten):
@@ -35,11 +38,102 @@ class FlattenBackwardColumnMajor(Flatten):
     component, property, words = "flatten", "flatten_then_its_inverse_is_the_identity", "should give x back"
 
     def backward(self, dy):
-        dx = [nested.unflatten([0.0] * len(row), self.dims) for row in dy]
-        for example, row in zip(dx, dy):
-            for index, g in zip(column_major(self.dims), row):
-                nested.write(example, index, g)
+        return [unflat(in_row_major(row, self.dims), self.dims) for row in dy]
+
+
+def in_row_major(row, dims):
+    """A row in column-major order -> the same entries in row-major order."""
+    entries = [0.0] * len(row)
+    for k, g in zip(column_major(dims), row):
+        entries[k] = g
+    return entries
+
+
+def turned(w):
+    """Each filter plane of W (F, C, KH, KW) turned by 180 degrees: the kernel flipped along both axes."""
+    return [[[list(reversed(row)) for row in reversed(plane)] for plane in filt] for filt in w]
+
+
+def with_kernel_turned(layer, call, *arguments):
+    """call(*arguments) while layer.params["W"] is its kernel turned by 180 degrees; W is put back afterwards."""
+    kept = layer.params["W"]
+    layer.params["W"] = turned(kept)
+    try:
+        return call(*arguments)
+    finally:
+        layer.params["W"] = kept
+
+
+class Conv2DKernelFlipped(Conv2D):
+    """forward flips the kernel (a convolution in the signal-processing sense), backward is the spec's."""
+
+    component, block, diagnosis = "conv2d", "dx", "flipped-kernel"
+
+    def forward(self, x):
+        return with_kernel_turned(self, super().forward, x)
+
+
+class Conv2DTrueConvolution(Conv2D):
+    """Flips the kernel in forward and in backward alike: consistent, so only a property sees the flip."""
+
+    component, property, words = "conv2d", "a_one_hot_filter_picks_one_pixel", "flipped kernel"
+
+    def forward(self, x):
+        return with_kernel_turned(self, super().forward, x)
+
+    def backward(self, dy):
+        dx = with_kernel_turned(self, super().backward, dy)
+        self.grads["W"] = turned(self.grads["W"])  # dL/dW of the turned kernel, turned back
         return dx
+
+
+class Conv2DStrideIgnoredInBackward(Conv2D):
+    """backward adds each window's gradient back at (i, j), one pixel apart, instead of at (i sh, j sw)."""
+
+    component, block, diagnosis = "conv2d", "dx", "stride-ignored"
+
+    def backward(self, dy):
+        super().backward(dy)
+        filters = [flat(w) for w in self.params["W"]]
+        dy_rows = [[v for image in dy for row in image[f] for v in row] for f in range(len(dy[0]))]
+        d_windows = dot_rows(transpose(dy_rows), transpose(filters))
+        size = len(d_windows) // len(dy)
+        return [col2im(d_windows[n * size:(n + 1) * size], self.dims[1:], self.kernel, (1, 1), self.padding)
+                for n in range(len(dy))]
+
+
+class Conv2DPaddingNotCutOff(Conv2D):
+    """dx keeps the padding's rows and columns: (N, C, H + 2 ph, W + 2 pw)."""
+
+    component, block, diagnosis = "conv2d", "dx", "padding-kept"
+
+    def backward(self, dy):
+        dx = super().backward(dy)
+        ph, pw = self.padding
+        return [[padded(plane, ph, pw) for plane in image] for image in dx]
+
+
+class Conv2DFiltersAndChannelsSwappedInDW(Conv2D):
+    """dW built as (C, F, KH, KW): dW[c][f] where dW[f][c] is meant."""
+
+    component, block, diagnosis = "conv2d", "dW", "axes-swapped"
+
+    def backward(self, dy):
+        dx = super().backward(dy)
+        self.grads["W"] = [list(column) for column in zip(*self.grads["W"])]
+        return dx
+
+
+class Conv2DStrideOnRowsOnly(Conv2D):
+    """Slides the windows by the stride down the rows but one pixel at a time along them, in forward and backward:
+    consistent with itself, so the gradient check passes; the output's width is wrong."""
+
+    component, property, words = "conv2d", "output_shape_follows_the_formula", "(W + 2 pw - KW) // sw + 1"
+
+    def __init__(self, *arguments, **named):
+        super().__init__(*arguments, **named)
+        self.stride = (self.stride[0], 1)
+
 
 def window_positions(layer, dy):
     """(n, c, i, j, r0, s0) for every window: its output index and the top-left corner of the window in x."""
@@ -69,7 +163,7 @@ class MaxPool2DOverwritesOverlap(MaxPool2D):
 class MaxPool2DEveryTiedMaximum(MaxPool2D):
     """dy sent to every entry equal to the window's maximum (the mask x == max): a tie passes dy on twice."""
 
-    component, property, words = "max_pool2d", "a_tie_sends_dy_to_the_first_maximum_alone", "every tied maximum"
+    component, property, words = "max_pool2d", "each_window_passes_its_dy_on_once", "every tied maximum"
 
     def forward(self, x):
         self.x, self.y = x, super().forward(x)

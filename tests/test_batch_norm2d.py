@@ -10,26 +10,33 @@ from checks.components import COMPONENTS
 from checks.gradcheck import check_layer
 from checks.properties import run, suite
 from checks.registry import normalization
-from reference.batch_norm2d import to_images, to_rows
+from reference.batch_norm2d import channels_of, to_images
 from tests import planted_convolution as planted
 
 X = nested.gaussian(random.Random(3), (2, 3, 2, 3), 1.5)
 
 
-def test_the_rows_of_channel_vectors_come_back_as_the_same_images():
-    rows = to_rows(X)
-    assert len(rows) == 2 * 2 * 3 and len(rows[0]) == 3
-    assert rows[4] == [X[0][c][1][1] for c in range(3)]  # pixel (n, h, w) = (0, 1, 1) is row (0 * 2 + 1) * 3 + 1
-    assert to_images(rows, 2, 2, 3) == X
+def rows_of(x):
+    """x (N, C, H, W) -> the (N H W, C) rows of channel vectors, one per pixel, in the order (n, h, w)."""
+    return [[image[c][i][j] for c in range(len(image))] for image in x for i in range(len(image[0]))
+            for j in range(len(image[0][0]))]
 
 
-def test_it_is_batch_norm_on_those_rows_in_both_modes():
+def test_each_channel_comes_back_as_the_same_images():
+    channels = channels_of(X)
+    assert len(channels) == 3 and len(channels[0]) == 2 * 2 * 3
+    assert channels[1][4] == X[0][1][1][1]  # pixel (n, h, w) = (0, 1, 1) is entry (0 * 2 + 1) * 3 + 1
+    assert to_images(channels, 2, 2, 3) == X
+
+
+def test_it_is_batch_norm_on_the_rows_of_channel_vectors_in_both_modes():
+    """Each pixel's channel vector a row of BatchNorm: the same numbers, to the last bit, in both modes."""
     images, rows = normalization(reference.BatchNorm2D, 3), normalization(reference.BatchNorm, 3)
     dy = nested.gaussian(random.Random(4), (2, 3, 2, 3))
     for training in (True, False):
         images.training = rows.training = training
-        assert images.forward(X) == to_images(rows.forward(to_rows(X)), 2, 2, 3)
-        assert images.backward(dy) == to_images(rows.backward(to_rows(dy)), 2, 2, 3)
+        assert rows_of(images.forward(X)) == rows.forward(rows_of(X))
+        assert rows_of(images.backward(dy)) == rows.backward(rows_of(dy))
         assert images.grads == rows.grads and images.running_var == rows.running_var
 
 
@@ -68,8 +75,8 @@ def test_a_missing_gamma_is_named_on_images_too():
     class MissingGamma(reference.BatchNorm2D):
         def backward(self, dy):
             gamma = self.params["gamma"]
-            return super().backward([[[[g / gamma[c] for g in row] for row in channel] for c, channel in enumerate(image)]
-                                     for image in dy])
+            return super().backward([[[[g / gamma[c] for g in row] for row in channel]
+                                      for c, channel in enumerate(image)] for image in dy])
 
     report = check_layer(normalization(MissingGamma, 3), X, "batch_norm2d")
     assert report.diagnosis == "missing-gamma", report.message()

@@ -25,7 +25,8 @@ from tests.diagnosis_gallery import GALLERY
 
 CODES = {"sign-flip", "scale", "transposed", "single-sample", "zero-gradient", "wrong-input", "accumulates",
          "stale-cache", "mutates-input", "shape", "nondeterministic", "unstable", "unknown", "ignores-upstream",
-         "diagonal-only", "wrong-formula", "missing-gamma", "statistics-paths", "overwritten-overlap"}
+         "diagonal-only", "wrong-formula", "missing-gamma", "statistics-paths",
+         "flipped-kernel", "stride-ignored", "padding-kept", "axes-swapped", "overwritten-overlap"}
 BUGS = planted.GRADIENT_BUGS + planted.PROTOCOL_BUGS
 
 

@@ -43,7 +43,8 @@ def test_the_stride_defaults_to_the_kernel_size_and_takes_ints_or_pairs():
                                      "got 0"),
     (lambda: reference.AvgPool2D((2, 1.5)), "AvgPool2D: kernel_size must be an int >= 1 or a pair"),
     (lambda: reference.MaxPool2D(2, -1), "MaxPool2D: stride must be an int >= 1 or a pair"),
-    (lambda: reference.AvgPool2D(4).forward(X), "AvgPool2D: the window 4x4 must fit inside the image, got an image of 3x4"),
+    (lambda: reference.AvgPool2D(4).forward(X),
+     "AvgPool2D: the window 4x4 must fit inside the image, got an image of 3x4"),
 ])
 def test_a_bad_window_is_a_one_line_error_naming_the_rule(make, words):
     with pytest.raises(ValueError) as error:
@@ -84,14 +85,20 @@ def test_a_tie_is_a_kink_that_accepts_either_tied_entry_like_relu_at_0():
         assert "kink at dx[0][0][0][0]: analytic" in report.message()
 
 
-def test_the_tie_convention_is_a_property_as_relu_s_is():
-    """The gradient check accepts any subgradient at a tie; the property test holds the spec's: the last maximum
-    fails it, and dy sent to every tied maximum (no subgradient: the window's dy passes twice) fails it too."""
-    tie = prop("max_pool2d", "a_tie_sends_dy_to_the_first_maximum_alone")
+def test_the_tie_convention_is_a_property_graded_as_relu_s_is():
+    """The gradient check accepts any subgradient at a tie; a property holds the spec's (the first maximum takes
+    all), graded under "convention" like ReLU'(0) = 0. dy sent to every tied maximum is no subgradient (the window
+    passes its dy on twice): a property that every split obeys catches it."""
+    from checks.grading.checklist import CONVENTIONS
+    tie, once = prop("max_pool2d", "a_tie_sends_dy_to_the_first_maximum_alone"), \
+        prop("max_pool2d", "each_window_passes_its_dy_on_once")
+    assert tie.__name__ in CONVENTIONS and once.__name__ not in CONVENTIONS
     assert run(tie, COMPONENTS["max_pool2d"].subject()).passed
-    last = run(tie, COMPONENTS["max_pool2d"].subject(MaxPool2DLastMaximum))
-    assert not last.passed and "first of its tied maxima in row-major order" in last.message, last.message
-    every = run(tie, COMPONENTS["max_pool2d"].subject(planted.MaxPool2DEveryTiedMaximum))
+    last = COMPONENTS["max_pool2d"].subject(MaxPool2DLastMaximum)
+    outcome = run(tie, last)
+    assert not outcome.passed and "first of its tied maxima in row-major order" in outcome.message, outcome.message
+    assert run(once, last).passed
+    every = run(once, COMPONENTS["max_pool2d"].subject(planted.MaxPool2DEveryTiedMaximum))
     assert not every.passed and "every tied maximum" in every.message, every.message
 
 

@@ -31,6 +31,8 @@ the numeric one n, in this order, and returns the first that fits as
                     (normalization_diagnosis.py);
     overwritten-overlap, statistics-paths on images: pooling and spatial normalization mistakes,
                     before scale (pooling_diagnosis.py);
+    padding-kept, axes-swapped, flipped-kernel, stride-ignored: a convolution's own mistakes, first of all
+                    (two of them explain a wrong shape) (convolution_diagnosis.py);
 12. unknown         detected, but nothing above fits: the evidence then gives the
                     closest description the numbers support (formulas.closest).
 
@@ -48,7 +50,7 @@ failing block (dx, then the parameters) whose code is not unknown wins;
 unstable, a probe at extreme inputs, is the code when every block passes.
 """
 from checks import nested
-from checks.gradcheck import factors, formulas, normalization_diagnosis, pooling_diagnosis
+from checks.gradcheck import convolution_diagnosis, factors, formulas, normalization_diagnosis, pooling_diagnosis
 from checks.gradcheck.evidence import all_fit, count, fits, reread
 
 def transposed(block, subject):
@@ -166,9 +168,9 @@ def wrong_formula(block, subject):
     return found and ("wrong-formula", f"{found}; {reread(subject)}")
 
 
-HYPOTHESES = [transposed, wrong_shape, zero_gradient, sign_flip, ignores_upstream, wrong_input, diagonal_only,
-              single_sample, stale_cache, *normalization_diagnosis.HYPOTHESES, *pooling_diagnosis.HYPOTHESES, factors.scale,
-              wrong_formula]
+HYPOTHESES = [*convolution_diagnosis.HYPOTHESES, transposed, wrong_shape, zero_gradient, sign_flip, ignores_upstream,
+              wrong_input, diagonal_only, single_sample, stale_cache, *normalization_diagnosis.HYPOTHESES,
+              *pooling_diagnosis.HYPOTHESES, factors.scale, wrong_formula]
 
 
 def diagnose(block, subject):

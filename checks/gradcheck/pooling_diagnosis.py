@@ -39,8 +39,8 @@ def overwritten_overlap(block, subject):
             return None
     overlapping = sum(len(t) >= 2 for t in terms.values())
     return "overwritten-overlap", (
-        f"dx equals, in the {len(block.failures)} entries that fail, the share of one output alone, and is right in the "
-        f"other {len(block.entries) - len(block.failures)}: {overlapping} entries of x feed several outputs (their "
+        f"dx equals, in the {len(block.failures)} entries that fail, the share of one output alone, and is right in "
+        f"the other {len(block.entries) - len(block.failures)}: {overlapping} entries of x feed several outputs (their "
         f"windows overlap), and their shares must add up (dx[...] += ...), not replace each other (dx[...] = ...); "
         f"{reread(subject)}")
 

@@ -8,12 +8,12 @@ import math
 from hypothesis import given
 from hypothesis import strategies as st
 
-from checks import nested
+from checks import nested, strategies
 from checks.properties import require, require_close
-from checks.properties.layers import EVERY_LAYER, upstream
-from checks.strategies import distinct_images, images, overlapping_windows, pooling_windows, signed, tensors
+from checks.properties.layers import EVERY_LAYER
+from checks.strategies import distinct_images, nonzero_like, overlapping_windows, pooling_windows, tied_images
 
-TIED = st.sampled_from([-1.0, 0.0, 2.0])  # entries that repeat, so windows hold ties
+SIDE = 4  # the largest H and W tried: windows of up to 3 x 3 fit, and overlap, at 3 and 4
 
 
 def pair(value):
@@ -50,21 +50,32 @@ def to_first_maximum(g, values, where):
 
 
 @st.composite
-def pooling_cases(draw, entries=None, distinct=False, overlapping=False):
-    """(kernel_size, stride, x) with x (N, C, H, W) large enough for the window."""
+def pooling_cases(draw, tied=False, distinct=False, overlapping=False):
+    """(kernel_size, stride, x) with x (N, C, H, W) large enough for the window: moderate, tied or distinct entries."""
     kernel_size, stride = draw(overlapping_windows() if overlapping else pooling_windows())
     side = max(pair(kernel_size))
-    x = draw(distinct_images(min_side=side) if distinct else images(elements=entries, min_side=side))
+    images = distinct_images if distinct else tied_images if tied else strategies.images
+    x = draw(images(min_side=side, max_side=SIDE))
     return kernel_size, stride, x
-
-
-def nonzero_upstream(draw, y):
-    """dy of y's shape with no zero entry, each of magnitude 0.5 to 5: a window whose dy is lost cannot hide."""
-    return draw(tensors(nested.shape(y), signed(0.5, 5.0)))
 
 
 def made(subject, kernel_size, stride):
     return subject.implementation(kernel_size) if stride is None else subject.implementation(kernel_size, stride)
+
+
+def through(subject, kernel_size, stride, x, draw):
+    """(dy, dx): a new layer of the window and stride, its forward at x, its backward at a dy with no zero entry
+    (each of magnitude 0.5 to 5: a window whose dy is lost cannot hide)."""
+    layer = made(subject, kernel_size, stride)
+    dy = draw(nonzero_like(layer.forward(x)))
+    return dy, layer.backward(dy)
+
+
+def require_sum_of_dy(dx, dy, what):
+    """dx sums to the sum of dy, to rounding: each window passes its dy on once."""
+    total, want = math.fsum(nested.flatten(dx)), math.fsum(nested.flatten(dy))
+    require(abs(total - want) <= 1e-9 * (1 + len(nested.flatten(dx))) * (1 + abs(want)),
+            f"{what}dx sums to {total!r} and dy to {want!r}: each window passes its dy on once")
 
 
 def output_is_the_maximum_of_each_window(subject):
@@ -87,9 +98,7 @@ def each_window_sends_its_dy_to_its_maximum_alone(subject):
     @given(pooling_cases(distinct=True), st.data())
     def holds(case, data):
         kernel_size, _, x = case
-        layer = made(subject, kernel_size, None)
-        dy = nonzero_upstream(data.draw, layer.forward(x))
-        dx = layer.backward(dy)
+        dy, dx = through(subject, kernel_size, None, x, data.draw)
         for k, where in windows(nested.shape(x), kernel_size, None).items():
             values = [nested.read(x, r) for r in where]
             nonzero = [r for r in where if nested.read(dx, r) != 0.0]
@@ -98,8 +107,7 @@ def each_window_sends_its_dy_to_its_maximum_alone(subject):
                     f"window {list(k)} (kernel_size {kernel_size!r}) has nonzero dx at {nonzero}; it must have one, "
                     f"at its maximum {list(winner)}, which receives dy{nested.where(k)}")
             require_close(nested.read(dx, winner), nested.read(dy, k), f"dx at the maximum of window {list(k)}", 1e-12)
-        require(abs(math.fsum(nested.flatten(dx)) - math.fsum(nested.flatten(dy))) <= 1e-9 * (1 + len(nested.flatten(dx))),
-                "dx must sum to the sum of dy: each window passes its dy on once")
+        require_sum_of_dy(dx, dy, "")
 
     holds()
 
@@ -110,35 +118,49 @@ def overlapping_windows_add_their_gradients(subject):
     @given(pooling_cases(distinct=True, overlapping=True), st.data())
     def holds(case, data):
         kernel_size, stride, x = case
-        layer = made(subject, kernel_size, stride)
-        dy = nonzero_upstream(data.draw, layer.forward(x))
+        dy, dx = through(subject, kernel_size, stride, x, data.draw)
         want = scattered(x, dy, windows(nested.shape(x), kernel_size, stride), to_first_maximum)
-        require_close(layer.backward(dy), want, f"with kernel_size = {kernel_size!r}, stride = {stride!r}, an entry "
+        require_close(dx, want, f"with kernel_size = {kernel_size!r}, stride = {stride!r}, an entry "
                       "that wins several windows must receive the sum of their dy (+=, not =); dx", 1e-12)
 
     holds()
 
 
-def a_tie_sends_dy_to_the_first_maximum_alone(subject):
-    """At a tie, all of a window's dy goes to the first maximum of the window in row-major order, and none to the
-    other tied entries; dx sums to the sum of dy."""
+def each_window_passes_its_dy_on_once(subject):
+    """Ties included, dx sums to the sum of dy: each window passes its dy on once, to its maximum (shared among tied
+    maxima in whatever way, the whole of it and no more), and entries that win no window get 0."""
 
-    @given(pooling_cases(TIED), st.data())
+    @given(pooling_cases(tied=True), st.data())
     def holds(case, data):
         kernel_size, stride, x = case
-        layer = made(subject, kernel_size, stride)
-        dy = nonzero_upstream(data.draw, layer.forward(x))
-        dx = layer.backward(dy)
-        total, want = math.fsum(nested.flatten(dx)), math.fsum(nested.flatten(dy))
-        require(abs(total - want) <= 1e-9 * (1 + len(nested.flatten(dx))) * (1 + abs(want)),
-                f"dx sums to {total!r} and dy to {want!r}: each window passes its dy on once (is dy sent to every "
-                "tied maximum?)")
+        dy, dx = through(subject, kernel_size, stride, x, data.draw)
+        require_sum_of_dy(dx, dy, f"(is dy sent to every tied maximum?) with kernel_size = {kernel_size!r}, "
+                                  f"stride = {stride!r}, ")
+        winners = {r for where in windows(nested.shape(x), kernel_size, stride).values()
+                   for r in where if nested.read(x, r) == max(nested.read(x, q) for q in where)}
+        for index in nested.indices(x):
+            require(index in winners or nested.read(dx, index) == 0.0,
+                    f"dx{nested.where(index)} = {nested.read(dx, index)!r}, but x{nested.where(index)} is the maximum "
+                    "of no window: it must get 0")
+
+    holds()
+
+
+def a_tie_sends_dy_to_the_first_maximum_alone(subject):
+    """At a tie, all of a window's dy goes to the first maximum of the window in row-major order (PyTorch's choice),
+    none to the other tied entries. Any split among them is a subgradient; this is the spec's convention."""
+
+    @given(pooling_cases(tied=True), st.data())
+    def holds(case, data):
+        kernel_size, stride, x = case
+        dy, dx = through(subject, kernel_size, stride, x, data.draw)
         require_close(dx, scattered(x, dy, windows(nested.shape(x), kernel_size, stride), to_first_maximum),
-                      f"with kernel_size = {kernel_size!r}, stride = {stride!r}, a window's dy goes to the first of its "
-                      "tied maxima in row-major order and to no other (is it sent to every tied maximum?); dx", 1e-12)
+                      f"with kernel_size = {kernel_size!r}, stride = {stride!r}, the spec sends a window's dy to the "
+                      "first of its tied maxima in row-major order and to no other; dx", 1e-12)
 
     holds()
 
 
 PROPERTIES = [*EVERY_LAYER, output_is_the_maximum_of_each_window, each_window_sends_its_dy_to_its_maximum_alone,
-              overlapping_windows_add_their_gradients, a_tie_sends_dy_to_the_first_maximum_alone]
+              overlapping_windows_add_their_gradients, each_window_passes_its_dy_on_once,
+              a_tie_sends_dy_to_the_first_maximum_alone]
