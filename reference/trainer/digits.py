@@ -14,6 +14,7 @@ DIGITS_CSV = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file
 SIDE = 8  # images are SIDE x SIDE pixels
 COUNT_MAX = 16  # a pixel counts the "on" dots of a 4x4 block: 0..16
 CLASSES = 10  # the digits 0-9
+SHAPE = (1, SIDE, SIDE)  # one image: 1 channel, 8 rows, 8 columns
 
 
 def load(path=DIGITS_CSV):
@@ -74,3 +75,31 @@ def stratified_split(images, labels, fractions=(0.8, 0.2), seed=0):
 def class_counts(labels):
     """labels (N,) -> [how many of each digit 0..9]."""
     return [labels.count(digit) for digit in range(CLASSES)]
+
+
+def prepare(data, seed):
+    """The data section of a config on the digits -> (parts {"train": (images, labels), "validation": ..., "test":
+    ...}, encoding): every data.every-th image, split by stratified_split into data.split's three parts."""
+    images, labels = load()
+    images, labels = images[::data["every"]], labels[::data["every"]]
+    parts = stratified_split(images, labels, data["split"], seed)
+    for name, (x, _) in zip(("train", "validation", "test"), parts):
+        if not x:
+            raise DataError(f"{os.path.basename(DIGITS_CSV)}: {len(images)} images leave the {name} part empty; "
+                            "use more images (data.every) or change data.split")
+    return dict(zip(("train", "validation", "test"), parts)), encoding()
+
+
+def encoding():
+    """How a model file reads its inputs and names its outputs (specs/tabular.md): images (1, 8, 8) of count / 16,
+    ten classes named 0-9."""
+    return {"images": {"name": "digits", "shape": list(SHAPE), "scale": COUNT_MAX},
+            "target": {"name": "digit", "task": "classification", "classes": list(range(CLASSES))}}
+
+
+def describe(parts):
+    """A summary line of the digits a run learns from: images per part, their shape, the training images per digit."""
+    sizes = ", ".join(f"{part} {len(x)}" for part, (x, _) in parts.items())
+    counts = ", ".join(f"{digit} {count}" for digit, count in enumerate(class_counts(parts["train"][1])))
+    return (f"data: {sizes} images {SHAPE} of handwritten digits, pixels in [0, 1], stratified by digit; "
+            f"training images per digit: {counts}")

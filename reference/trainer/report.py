@@ -7,7 +7,7 @@ import json
 import os
 from xml.sax.saxutils import escape
 
-PICTURES = ("loss.svg", "confusion.svg", "weights.svg")
+PICTURES = ("loss.svg", "confusion.svg", "filters.svg", "weights.svg")
 STYLE = ("body{font-family:sans-serif;max-width:960px;margin:2em auto}table{border-collapse:collapse}"
          "td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}pre{background:#f6f6f6;padding:1em}")
 
