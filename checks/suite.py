@@ -1,4 +1,6 @@
 """make check: every check on every component of reference/, ending with one table row per component."""
+import multiprocessing
+import os
 import random
 import sys
 from dataclasses import dataclass, field
@@ -92,10 +94,10 @@ def row(result):
             f"{passed}/{len(result.properties)}", baseline_cell(result), "pass" if result.passed else "FAIL"]
 
 
-def table(results):
-    """One aligned row per component, under a header."""
+def table(component_rows):
+    """One aligned row per component (the cells row() gives), under a header."""
     rows = [["component", "spec", "gradient (worst rel. error)", "properties", "baseline: model vs mean", "verdict"]]
-    rows += [row(r) for r in results]
+    rows += component_rows
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(r, widths)).rstrip() for r in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
@@ -124,14 +126,25 @@ def main(names=None, out=print):
     if unknown:
         out(f"checks: unknown component {unknown[0]!r}; components are: {', '.join(audit)}")
         return 2
-    results = []
-    for name in names:
-        print(f"checking {name} ...", file=sys.stderr, flush=True)
-        results.append(check_component(name, audit[name]))
-    out(table(results))
-    failing = [r for r in results if not r.passed]
-    for r in failing:
-        out(f"\n{r.name}: FAIL")
-        out("\n".join(details(r)))
-    out(f"\n{len(results) - len(failing)} of {len(results)} components pass.")
+    work = [(name, audit[name]) for name in names]
+    jobs = min(len(work), len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    if jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            summaries = pool.starmap(summary, work, chunksize=1)
+    else:
+        summaries = [summary(*w) for w in work]
+    out(table([cells for cells, _, _ in summaries]))
+    failing = [(cells[0], lines) for cells, lines, passed in summaries if not passed]
+    for name, lines in failing:
+        out(f"\n{name}: FAIL")
+        out("\n".join(lines))
+    out(f"\n{len(summaries) - len(failing)} of {len(summaries)} components pass.")
     return 1 if failing else 0
+
+
+def summary(name, gaps):
+    """One component's outcome as text, which crosses from a worker process: (its row's cells, the details of its
+    failures, whether it passed). make check runs the components on every core the machine gives it."""
+    print(f"checking {name} ...", file=sys.stderr, flush=True)
+    result = check_component(name, gaps)
+    return row(result), details(result), result.passed
