@@ -207,5 +207,5 @@ TASKS = {
     SEQUENCES: Task(fresh_sequences, lambda y, y_train: y, mean_squared_error, training_mean, "MSE", 0.3, "the mean",
                     sequence_summary, stride=2, batch=16),
     HOURS: Task(fresh_hours, lambda y, y_train: y, mean_squared_error, training_mean, "MSE", 0.1,
-                summary=hours_summary),
+                summary=hours_summary, stride=2),
 }

@@ -15,6 +15,7 @@ class RNNGradientNotCarried(RNN):
     """dh_t = dy_t: the gradient from step t + 1 is never added to step t's."""
 
     component, block, diagnosis = "rnn", "dx", "not-carried"
+    also = {"dWx": "not-carried", "dWh": "not-carried", "db": "not-carried"}
 
     def backward(self, dy):
         self.grads = zero_grads(self.params)
@@ -172,6 +173,7 @@ class LSTMForgetsTanhSlope(LSTM):
     """dc = dc_next + dh * o: the slope 1 - tanh(c_t)^2 of h_t = o * tanh(c_t) is forgotten."""
 
     component, block, diagnosis = "lstm", "dx", "cell-tanh-slope"
+    also = {"dWx": "cell-tanh-slope", "dWh": "cell-tanh-slope", "db": "cell-tanh-slope"}
 
     def cell_gradient(self, dh, dc_next, o, tanh_c):
         return [[u + v * ov for u, v, ov in zip(*rows)] for rows in zip(dc_next, dh, o)]
@@ -181,6 +183,7 @@ class LSTMGateGradientsInCS231nOrder(LSTM):
     """backward stacks da as [da_i, da_f, da_o, da_g] (CS231n's order) while forward splits a as i, f, g, o."""
 
     component, block, diagnosis = "lstm", "dWx", "gate-order"
+    also = {"dx": "gate-order", "dWh": "gate-order", "db": "gate-order"}
 
     def gate_gradients(self, t, dh, dc, tanh_c):
         da = super().gate_gradients(t, dh, dc, tanh_c)
@@ -192,6 +195,7 @@ class LSTMCellGradientNotCarried(LSTM):
     """dc_{t-1} is never passed back: each step starts its cell gradient from dh alone."""
 
     component, block, diagnosis = "lstm", "dWh", "cell-not-carried"
+    also = {"dx": "cell-not-carried", "dWx": "cell-not-carried", "db": "cell-not-carried"}
 
     def step_backward(self, t, dh, dc_next):
         dx, dh_prev, _ = super().step_backward(t, dh, dc_next)
@@ -212,6 +216,8 @@ class GRUUpdateGateSwappedInBackward(GRU):
     """backward differentiates h_t = z * n + (1 - z) * h_{t-1}, while forward computes (1 - z) * n + z * h_{t-1}."""
 
     component, block, diagnosis = "gru", "dx", "update-gate-swapped"
+    also = {"dWx": "update-gate-swapped", "dWh": "update-gate-swapped", "dbx": "update-gate-swapped",
+            "dbh": "update-gate-swapped"}
 
     def update_gradients(self, dh, z, n, h_prev):
         dz = [[g * (nv - hv) for g, nv, hv in zip(*rows)] for rows in zip(dh, n, h_prev)]

@@ -231,7 +231,7 @@ def test_gradient_functions_and_scope_are_found_by_parsing(tmp_path):
                                        "    @staticmethod\n    def backward(dy):\n        return dy\n")
     (reference / "sgd.py").write_text("class SGD:\n    def step(self, params, grads):\n        pass\n")
     assert mutation_scope.component_modules(reference) == ["relu", "sgd"]
-    assert mutation_scope.in_scope_modules(reference) == ["minibatches", "parameters", "relu", "sgd", "tensor"]
+    assert mutation_scope.in_scope_modules(reference) == ["minibatches", "parameters", "recurrence", "relu", "sgd", "tensor"]
     assert mutation_scope.gradient_functions(reference) == ["reference.relu.ReLU.backward", "reference.sgd.SGD.step"]
 
 
@@ -264,14 +264,15 @@ def test_main_prints_the_table_writes_json_and_exits_1_then_0(tmp_path):
     saved = tmp_path / "results.txt"
     saved.write_text(f"    {RELU_BACKWARD}1: survived\n    reference.tensor.x_matmul__mutmut_1: killed\n"
                      "    reference.parameters.x_rows__mutmut_1: killed\n"
-                     "    reference.minibatches.x_minibatches__mutmut_1: killed\n", encoding="utf-8")
+                     "    reference.minibatches.x_minibatches__mutmut_1: killed\n"
+                     "    reference.recurrence.x_at_step__mutmut_1: killed\n", encoding="utf-8")
     printed = []
     args = ["--root", str(tmp_path), "--results", str(saved)]
     assert mutation.main(args, out=printed.append) == 1
     assert f"FAIL reference.relu.ReLU.backward: mutant {RELU_BACKWARD}1 survived" in printed[0]
     report = json.loads((tmp_path / "mutants" / "mutation-report.json").read_text(encoding="utf-8"))
     assert report["passed"] is False
-    assert report["components"]["relu"]["survived"] == 1 and report["total"]["mutants"] == 4
+    assert report["components"]["relu"]["survived"] == 1 and report["total"]["mutants"] == 5
     assert report["failures"][0]["mutant"] == RELU_BACKWARD + "1"
     assert "+    return [[g if v >= 0.0" in report["failures"][0]["diff"]
     saved.write_text(saved.read_text(encoding="utf-8").replace("1: survived", "1: killed"), encoding="utf-8")

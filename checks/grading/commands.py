@@ -26,7 +26,8 @@ def add_choice(p, required=False, component_help="the component (default: from t
     which = p.add_mutually_exclusive_group(required=required)
     which.add_argument("--component", choices=GRADABLE, metavar="NAME", help=component_help + ", ".join(GRADABLE))
     which.add_argument("--step", type=int, choices=sorted(STEPS), metavar="N",
-                       help="a step of the course (specs/course.md, 1 to 12): its component and the checks it teaches")
+                       help=f"a step of the course (specs/course.md, 1 to {max(STEPS)}): its component and the checks "
+                            "it teaches")
 
 
 def add_grading_options(p):

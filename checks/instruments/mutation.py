@@ -2,7 +2,7 @@
 
 Scope: make mutation mutates the components (every module of reference/ that
 defines a name in reference.__all__) and the numeric helpers they compute
-with (tensor, parameters, minibatches): the code the checks validate. The
+with (tensor, parameters, minibatches, recurrence): the code the checks validate. The
 training application (reference/trainer/ and reference/__main__.py) is out of scope: they are output
 formatting, file handling and argument parsing, covered by tests/, not by the
 checks. pyproject.toml's [tool.mutmut] only_mutate lists the in-scope files;

@@ -6,7 +6,7 @@ helpers they compute with. Gradient code: every backward, every optimizer step, 
 import ast
 from pathlib import Path
 
-HELPERS = ("tensor", "parameters", "minibatches")  # the numeric helpers the components compute with
+HELPERS = ("tensor", "parameters", "minibatches", "recurrence")  # the numeric helpers the components compute with
 GRADIENT_METHODS = ("backward", "step", "gradient")  # a layer's or loss's backward, an optimizer's step, a penalty's
 ALSO_GRADIENT = ("reference.weight_decay.WeightDecay.add",)  # adds the penalty gradient to the data-loss gradient
 

@@ -103,7 +103,7 @@ def test_a_class_whose_source_was_not_kept_gets_a_one_line_error():
 
 @pytest.mark.parametrize("call, message", [
     (lambda c: checks.grade(c(), step=6), "grade takes the class itself"),
-    (lambda c: checks.grade(c, step=13), "step must be one of the course's steps, 1 to 12, got 13"),
+    (lambda c: checks.grade(c, step=99), "step must be one of the course's steps, 1 to 18, got 99"),
     (lambda c: checks.grade(c, step=6, component="relu"), "give step=N or component=NAME, not both"),
     (lambda c: checks.grade(c, component="conv"), "unknown component 'conv'"),
     (lambda c: checks.grade(c), "say what MyReLU is: grade(MyReLU, step=N)"),
