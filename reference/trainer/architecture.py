@@ -2,9 +2,12 @@
 import random
 
 from reference.dense import Dense
+from reference.gru import GRU
 from reference.identity import Identity
 from reference.initializers import he_normal, xavier_uniform
+from reference.last_step import LastStep
 from reference.leaky_relu import LeakyReLU
+from reference.lstm import LSTM
 from reference.neuron import Neuron
 from reference.relu import ReLU
 from reference.sequential import Sequential
@@ -13,8 +16,10 @@ from reference.softmax import Softmax
 from reference.tanh import Tanh
 
 ACTIVATIONS = {"identity": Identity, "relu": ReLU, "leaky_relu": LeakyReLU, "sigmoid": Sigmoid, "tanh": Tanh}
-LAYERS = {"dense": Dense, "neuron": Neuron, **ACTIVATIONS, "softmax": Softmax}
-SETTINGS = {"dense": ["units"], "leaky_relu": ["alpha"]}  # the settings a layer entry may carry besides "type"
+RECURRENT = {"lstm": LSTM, "gru": GRU}  # layers on sequences (N, T, D) -> (N, T, units)
+LAYERS = {"dense": Dense, "neuron": Neuron, **ACTIVATIONS, "softmax": Softmax, **RECURRENT, "last_step": LastStep}
+SETTINGS = {"dense": ["units"], "leaky_relu": ["alpha"], **{kind: ["units"] for kind in RECURRENT}}
+# the settings a layer entry may carry besides "type"
 INITIALIZERS = {"he_normal": he_normal, "xavier_uniform": xavier_uniform}
 
 
@@ -42,6 +47,9 @@ def build_layers(layers, n_in, n_out, init="he_normal", seed=0):
         elif kind == "neuron":
             built.append(Neuron(width, rng.getrandbits(32), INITIALIZERS[init]))
             width = 1
+        elif kind in RECURRENT:  # its own initialization (its spec), seeded like the others
+            built.append(RECURRENT[kind](width, entry["units"], rng.getrandbits(32)))
+            width = entry["units"]
         else:
             built.append(LAYERS[kind](**{k: v for k, v in entry.items() if k != "type"}))
         filled.append(dict(entry))
@@ -52,7 +60,7 @@ def output_width(layers, n_in):
     """The width of the last layer's output when the list is applied to D = n_in inputs (dense without units: None)."""
     width = n_in
     for entry in layers:
-        if entry["type"] == "dense":
+        if entry["type"] == "dense" or entry["type"] in RECURRENT:
             width = entry.get("units")
         elif entry["type"] == "neuron":
             width = 1

@@ -10,7 +10,8 @@ import os
 
 from reference.trainer.bike_sharing import FEATURES
 from reference.trainer.config_rules import (BIKE_KEYS, KEYS, OWN_KEYS, ConfigError, check_bike_target, check_data,
-                                            check_keys, check_model, check_own_data, check_required, fail, require)
+                                            check_keys, check_model, check_own_data, check_required, check_sequences,
+                                            fail, require)
 
 DEFAULT = {
     "model": {"sizes": [5, 8, 1], "activations": ["relu", "identity"], "init": "he_normal"},
@@ -22,8 +23,9 @@ DEFAULT = {
     "batch_size": 64,
     "seed": 0,
     "keep": "best_validation",
+    "bptt": None,
     "data": {"csv": None, "task": None, "features": list(FEATURES), "target": "cnt", "target_scale": 1000.0,
-             "split": [0.7, 0.1, 0.2], "order": "file", "every": 1},
+             "split": [0.7, 0.1, 0.2], "order": "file", "every": 1, "window": None},
 }
 OWN_DATA = {  # the defaults that change when data.task names the task of a CSV of the user's own
     "model": {"layers": [{"type": "dense", "units": 16}, {"type": "relu"}, {"type": "dense"}], "init": "he_normal"},
@@ -80,6 +82,7 @@ def resolve(given, folder=None):
     else:
         check_data(config["data"])
     check_model(config["model"], config["data"], task)
+    check_sequences(config)
     if config["schedule"]["name"] == "cosine" and config["schedule"]["minimum"] >= config["optimizer"]["lr"]:
         fail("schedule.minimum", "smaller than optimizer.lr", config["schedule"]["minimum"])
     if folder and isinstance(config["data"]["csv"], str) and not os.path.isabs(config["data"]["csv"]):
