@@ -8,14 +8,18 @@ from reference.batch_norm import BatchNorm
 from reference.binary_cross_entropy import BinaryCrossEntropy
 from reference.dense import Dense
 from reference.dropout import Dropout
+from reference.gru import GRU
 from reference.identity import Identity
 from reference.initializers import he_normal, xavier_uniform
+from reference.last_step import LastStep
 from reference.layer_norm import LayerNorm
 from reference.leaky_relu import LeakyReLU
+from reference.lstm import LSTM
 from reference.momentum import Momentum
 from reference.mse import MSE
 from reference.neuron import Neuron
 from reference.relu import ReLU
+from reference.rnn import RNN
 from reference.schedules import constant, cosine, exponential, step_decay
 from reference.sequential import Sequential
 from reference.sgd import SGD
@@ -31,4 +35,5 @@ __all__ = [
     "Sequential", "xavier_uniform", "he_normal",
     "SGD", "Momentum", "Adam", "constant", "step_decay", "exponential", "cosine", "WeightDecay",
     "Dropout", "BatchNorm", "LayerNorm",
+    "RNN", "LSTM", "GRU", "LastStep",
 ]

@@ -62,8 +62,7 @@ class GRU:
     def step_backward(self, t, dh):
         """dL/dh_t (N, H) -> dx_t (N, D), dh_{t-1} (N, H); adds step t's grads."""
         (r, z, n), h_prev, ah_n = self.gates[t], self.h[t], self.ah_n[t]
-        dz, dn, dh_direct = update_gradients(dh, z, n, h_prev)
-        # dL/dz = dh * (h_{t-1} - n);  dL/dn = dh * (1 - z);  dL/dh_{t-1} (direct) = dh * z
+        dz, dn, dh_direct = self.update_gradients(dh, z, n, h_prev)  # through h_t = (1 - z) * n + z * h_{t-1}
         da_n = [[u * (1.0 - v * v) for u, v in zip(*rows)] for rows in zip(dn, n)]  # dL/d(ax_n + r ah_n) = dn (1 - n^2)
         da_r = [[u * w * v * (1.0 - v) for u, w, v in zip(*rows)] for rows in zip(da_n, ah_n, r)]
         # dL/d(ax_r + ah_r) = da_n * ah_n * r (1 - r)
@@ -71,18 +70,21 @@ class GRU:
         dax = [p + q + s for p, q, s in zip(da_r, da_z, da_n)]  # dL/dax = [da_r, da_z, da_n]   (N, 3H)
         dah = [p + q + [u * v for u, v in zip(s, rr)] for p, q, s, rr in zip(da_r, da_z, da_n, r)]
         # dL/dah = [da_r, da_z, da_n * r]   (N, 3H)
-        add_product(self.grads["Wx"], at_step(self.x, t), dax)  # dL/dWx += x_t^T . dax   (D, 3H)
-        add_product(self.grads["Wh"], h_prev, dah)  # dL/dWh += h_{t-1}^T . dah   (H, 3H)
-        add_sums(self.grads["bx"], dax)  # dL/dbx += sum_n dax[n]   (3H,)
-        add_sums(self.grads["bh"], dah)  # dL/dbh += sum_n dah[n]   (3H,)
+        self.add_step(t, dax, dah)
         through = back_through(dah, self.params["Wh"])
         dh_prev = [[u + v for u, v in zip(*rows)] for rows in zip(dh_direct, through)]
         # dL/dh_{t-1} = dh * z + dah . Wh^T   (N, H)
         return back_through(dax, self.params["Wx"]), dh_prev  # dL/dx_t = dax . Wx^T   (N, D)
 
+    def update_gradients(self, dh, z, n, h_prev):
+        """Through h_t = (1 - z) * n + z * h_{t-1}: dh (N, H) -> dz, dn, and the direct share of dh_{t-1} (N, H)."""
+        dz = [[u * (hv - nv) for u, hv, nv in zip(*rows)] for rows in zip(dh, h_prev, n)]  # dL/dz = dh (h_{t-1} - n)
+        dn = [[u * (1.0 - zv) for u, zv in zip(*rows)] for rows in zip(dh, z)]  # dL/dn = dh (1 - z)
+        return dz, dn, [[u * zv for u, zv in zip(*rows)] for rows in zip(dh, z)]  # dL/dh_{t-1} (direct) = dh z
 
-def update_gradients(dh, z, n, h_prev):
-    """Through h_t = (1 - z) * n + z * h_{t-1}: dh (N, H) -> dz, dn, and the direct share of dh_{t-1} (N, H) each."""
-    dz = [[u * (hv - nv) for u, hv, nv in zip(*rows)] for rows in zip(dh, h_prev, n)]
-    dn = [[u * (1.0 - zv) for u, zv in zip(*rows)] for rows in zip(dh, z)]
-    return dz, dn, [[u * zv for u, zv in zip(*rows)] for rows in zip(dh, z)]
+    def add_step(self, t, dax, dah):
+        """Add step t's shares to the grads: every step uses the same weights, so their gradients are sums."""
+        add_product(self.grads["Wx"], at_step(self.x, t), dax)  # dL/dWx += x_t^T . dax   (D, 3H)
+        add_product(self.grads["Wh"], self.h[t], dah)  # dL/dWh += h_{t-1}^T . dah   (H, 3H)
+        add_sums(self.grads["bx"], dax)  # dL/dbx += sum_n dax[n]   (3H,)
+        add_sums(self.grads["bh"], dah)  # dL/dbh += sum_n dah[n]   (3H,)

@@ -11,8 +11,9 @@ class LastStep:
 
     def forward(self, x):
         """x (N, T, H) -> y (N, H); keeps T."""
-        if not x or not isinstance(x[0], list) or not x[0] or not isinstance(x[0][0], list):
-            raise ValueError("LastStep: x must be a sequence batch (N, T, H) with T >= 1, a list of N lists of T rows")
+        if not (isinstance(x, list) and x and all(isinstance(s, list) and s and len(s) == len(x[0])
+                                                  and all(isinstance(row, list) for row in s) for s in x)):
+            raise ValueError("LastStep: x must be a sequence batch (N, T, H) with T >= 1, a list of N lists of T rows each")
         self.steps = len(x[0])
         return [list(sequence[-1]) for sequence in x]
 

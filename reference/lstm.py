@@ -59,28 +59,37 @@ class LSTM:
 
     def step_backward(self, t, dh, dc_next):
         """dL/dh_t, dL/dc_t from step t + 1 (N, H) -> dx_t (N, D), dh_{t-1}, dc_{t-1} (N, H); adds step t's grads."""
-        i, f, g, o = self.gates[t]
-        c_prev, tanh_c = self.c[t], [[math.tanh(v) for v in row] for row in self.c[t + 1]]
-        dc = cell_gradient(dh, dc_next, o, tanh_c)  # dL/dc_t = dc_next + dh * o * (1 - tanh(c_t)^2)
-        da = [[*(u * gv * iv * (1.0 - iv) for u, gv, iv in zip(dcr, gr, ir)),  # dL/da_i = dc * g * i (1 - i)
-               *(u * cv * fv * (1.0 - fv) for u, cv, fv in zip(dcr, cr, fr)),  # dL/da_f = dc * c_{t-1} * f (1 - f)
-               *(u * iv * (1.0 - gv * gv) for u, iv, gv in zip(dcr, ir, gr)),  # dL/da_g = dc * i * (1 - g^2)
-               *(u * tv * ov * (1.0 - ov) for u, tv, ov in zip(dhr, tcr, orow))]  # dL/da_o = dh * tanh(c_t) o (1 - o)
-              for dcr, dhr, ir, fr, gr, orow, cr, tcr in zip(dc, dh, i, f, g, o, c_prev, tanh_c)]
+        f, o = self.gates[t][1], self.gates[t][3]
+        tanh_c = [[math.tanh(v) for v in row] for row in self.c[t + 1]]
+        dc = self.cell_gradient(dh, dc_next, o, tanh_c)  # dL/dc_t = dc_next + dh * o * (1 - tanh(c_t)^2)
+        da = self.gate_gradients(t, dh, dc, tanh_c)  # dL/da_t = [da_i, da_f, da_g, da_o]   (N, 4H)
+        self.add_step(t, da)
+        dc_prev = [[u * fv for u, fv in zip(*rows)] for rows in zip(dc, f)]  # dL/dc_{t-1} = dc * f
+        return back_through(da, self.params["Wx"]), back_through(da, self.params["Wh"]), dc_prev
+        # dL/dx_t = da . Wx^T   (N, D);   dL/dh_{t-1} (through a_t) = da . Wh^T   (N, H)
+
+    def cell_gradient(self, dh, dc_next, o, tanh_c):
+        """dL/dc_t (N, H): through h_t = o * tanh(c_t), and from step t + 1."""
+        return [[u + v * ov * (1.0 - tv * tv) for u, v, ov, tv in zip(*rows)] for rows in zip(dc_next, dh, o, tanh_c)]
+        # dL/dc_t = dc_next + dh * o * (1 - tanh(c_t)^2)
+
+    def gate_gradients(self, t, dh, dc, tanh_c):
+        """dL/dh_t, dL/dc_t (N, H) -> dL/da_t (N, 4H), the blocks in the order i, f, g, o."""
+        (i, f, g, o), c_prev = self.gates[t], self.c[t]
+        return [[*(u * gv * iv * (1.0 - iv) for u, gv, iv in zip(dcr, gr, ir)),  # dL/da_i = dc * g * i (1 - i)
+                 *(u * cv * fv * (1.0 - fv) for u, cv, fv in zip(dcr, cr, fr)),  # dL/da_f = dc * c_{t-1} * f (1 - f)
+                 *(u * iv * (1.0 - gv * gv) for u, iv, gv in zip(dcr, ir, gr)),  # dL/da_g = dc * i * (1 - g^2)
+                 *(u * tv * ov * (1.0 - ov) for u, tv, ov in zip(dhr, tcr, orow))]  # dL/da_o = dh tanh(c_t) o (1 - o)
+                for dcr, dhr, ir, fr, gr, orow, cr, tcr in zip(dc, dh, i, f, g, o, c_prev, tanh_c)]
+
+    def add_step(self, t, da):
+        """Add step t's shares to the grads: every step uses the same weights, so their gradients are sums."""
         add_product(self.grads["Wx"], at_step(self.x, t), da)  # dL/dWx += x_t^T . da   (D, 4H)
         add_product(self.grads["Wh"], self.h[t], da)  # dL/dWh += h_{t-1}^T . da   (H, 4H)
         add_sums(self.grads["b"], da)  # dL/db += sum_n da[n]   (4H,)
-        dc_prev = [[u * fv for u, fv in zip(*rows)] for rows in zip(dc, f)]  # dL/dc_{t-1} = dc * f
-        return back_through(da, self.params["Wx"]), back_through(da, self.params["Wh"]), dc_prev
-        # dL/dx_t = da . Wx^T   (N, D);   dL/dh_{t-1} (this step's share) = da . Wh^T   (N, H)
 
 
 def gate_values(a, n_hidden):
     """a (N, 4H) -> i, f, g, o (N, H) each: sigmoid, sigmoid, tanh, sigmoid of the blocks in that order."""
     i, f, o = ([[sigmoid(v) for v in row[k * n_hidden:(k + 1) * n_hidden]] for row in a] for k in (0, 1, 3))
     return i, f, [[math.tanh(v) for v in row[2 * n_hidden:3 * n_hidden]] for row in a], o
-
-
-def cell_gradient(dh, dc_next, o, tanh_c):
-    """dL/dc_t (N, H) = dc_next + dh * o * (1 - tanh(c_t)^2): through h_t = o * tanh(c_t), and from step t + 1."""
-    return [[u + v * ov * (1.0 - tv * tv) for u, v, ov, tv in zip(*rows)] for rows in zip(dc_next, dh, o, tanh_c)]

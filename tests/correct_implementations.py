@@ -293,3 +293,145 @@ CORRECT = [
     LoopDense, ColumnDense, ReLUOneAtZero, ReLUHalfAtZero, ReLUFromOutput, LeakyReLUOneAtZero, SigmoidKeepsInput,
     TanhFromExp, SoftmaxJacobian, MSELoops, BCEClipped, SCELogSoftmax, IdentityByMap,
 ]
+
+
+def logistic_of(v):
+    """1 / (1 + exp(-v)) in the form whose exp cannot overflow."""
+    return 1.0 / (1.0 + math.exp(-v)) if v >= 0.0 else math.exp(v) / (1.0 + math.exp(v))
+
+
+class LoopLSTM:
+    """An LSTM with loops over sequences, steps and units; it keeps the pre-activations and tanh(c) per step, and
+    walks back one sequence at a time (the reference keeps the gates and walks back the whole batch at once)."""
+
+    component, kind = "lstm", "correct"
+
+    def __init__(self, n_in, n_hidden, seed=0):
+        rng, k = random.Random(seed), 1.0 / math.sqrt(n_hidden)
+        self.params = {"Wx": [[rng.uniform(-k, k) for _ in range(4 * n_hidden)] for _ in range(n_in)],
+                       "Wh": [[rng.uniform(-k, k) for _ in range(4 * n_hidden)] for _ in range(n_hidden)],
+                       "b": [rng.uniform(-k, k) for _ in range(4 * n_hidden)]}
+        self.grads = {}
+        self.size = n_hidden
+        self.tape = []
+
+    def forward(self, x, h0=None, c0=None):
+        wx, wh, b, size = self.params["Wx"], self.params["Wh"], self.params["b"], self.size
+        self.tape, out, last = [], [], []
+        for n, sequence in enumerate(x):
+            h = list(h0[n]) if h0 else [0.0] * size
+            c = list(c0[n]) if c0 else [0.0] * size
+            steps, hs = [], []
+            for x_t in sequence:
+                a = [b[j] + sum(v * wx[d][j] for d, v in enumerate(x_t)) + sum(v * wh[k][j] for k, v in enumerate(h))
+                     for j in range(4 * size)]
+                gates = [logistic_of(a[j]) if j < 2 * size or j >= 3 * size else math.tanh(a[j]) for j in range(4 * size)]
+                c_new = [gates[size + j] * c[j] + gates[j] * gates[2 * size + j] for j in range(size)]
+                tanh_c = [math.tanh(v) for v in c_new]
+                steps.append({"x": list(x_t), "h": h, "c": c, "gates": gates, "tanh_c": tanh_c})
+                h, c = [gates[3 * size + j] * tanh_c[j] for j in range(size)], c_new
+                hs.append(h)
+            self.tape.append(steps)
+            out.append(hs)
+            last.append(c)
+        self.c_last = last
+        return out
+
+    def backward(self, dy):
+        wx, wh, size = self.params["Wx"], self.params["Wh"], self.size
+        d_wx = [[0.0] * (4 * size) for _ in wx]
+        d_wh = [[0.0] * (4 * size) for _ in wh]
+        d_b = [0.0] * (4 * size)
+        dx, self.dh0, self.dc0 = [], [], []
+        for steps, dy_n in zip(self.tape, dy):
+            dh_next, dc_next, dx_n = [0.0] * size, [0.0] * size, [None] * len(steps)
+            for t in reversed(range(len(steps))):
+                s = steps[t]
+                g = s["gates"]
+                dh = [dy_n[t][j] + dh_next[j] for j in range(size)]
+                dc = [dc_next[j] + dh[j] * g[3 * size + j] * (1.0 - s["tanh_c"][j] ** 2) for j in range(size)]
+                da = ([dc[j] * g[2 * size + j] * g[j] * (1.0 - g[j]) for j in range(size)]
+                      + [dc[j] * s["c"][j] * g[size + j] * (1.0 - g[size + j]) for j in range(size)]
+                      + [dc[j] * g[j] * (1.0 - g[2 * size + j] ** 2) for j in range(size)]
+                      + [dh[j] * s["tanh_c"][j] * g[3 * size + j] * (1.0 - g[3 * size + j]) for j in range(size)])
+                for j, v in enumerate(da):
+                    d_b[j] += v
+                    for d, xv in enumerate(s["x"]):
+                        d_wx[d][j] += xv * v
+                    for k, hv in enumerate(s["h"]):
+                        d_wh[k][j] += hv * v
+                dx_n[t] = [sum(da[j] * wx[d][j] for j in range(4 * size)) for d in range(len(wx))]
+                dh_next = [sum(da[j] * wh[k][j] for j in range(4 * size)) for k in range(size)]
+                dc_next = [dc[j] * g[size + j] for j in range(size)]
+            dx.append(dx_n)
+            self.dh0.append(dh_next)
+            self.dc0.append(dc_next)
+        self.grads = {"Wx": d_wx, "Wh": d_wh, "b": d_b}
+        return dx
+
+
+class LoopGRU:
+    """A GRU with loops over sequences, steps and units; it keeps ah_n and the gates per step, and walks back one
+    sequence at a time."""
+
+    component, kind = "gru", "correct"
+
+    def __init__(self, n_in, n_hidden, seed=0):
+        rng, k = random.Random(seed), 1.0 / math.sqrt(n_hidden)
+        self.params = {"Wx": [[rng.uniform(-k, k) for _ in range(3 * n_hidden)] for _ in range(n_in)],
+                       "Wh": [[rng.uniform(-k, k) for _ in range(3 * n_hidden)] for _ in range(n_hidden)],
+                       "bx": [rng.uniform(-k, k) for _ in range(3 * n_hidden)],
+                       "bh": [rng.uniform(-k, k) for _ in range(3 * n_hidden)]}
+        self.grads = {}
+        self.size = n_hidden
+        self.tape = []
+
+    def forward(self, x, h0=None):
+        wx, wh, bx, bh, size = self.params["Wx"], self.params["Wh"], self.params["bx"], self.params["bh"], self.size
+        self.tape, out = [], []
+        for n, sequence in enumerate(x):
+            h, steps, hs = list(h0[n]) if h0 else [0.0] * size, [], []
+            for x_t in sequence:
+                ax = [bx[j] + sum(v * wx[d][j] for d, v in enumerate(x_t)) for j in range(3 * size)]
+                ah = [bh[j] + sum(v * wh[k][j] for k, v in enumerate(h)) for j in range(3 * size)]
+                r = [logistic_of(ax[j] + ah[j]) for j in range(size)]
+                z = [logistic_of(ax[size + j] + ah[size + j]) for j in range(size)]
+                cand = [math.tanh(ax[2 * size + j] + r[j] * ah[2 * size + j]) for j in range(size)]
+                steps.append({"x": list(x_t), "h": h, "r": r, "z": z, "n": cand, "ah_n": ah[2 * size:]})
+                h = [(1.0 - z[j]) * cand[j] + z[j] * h[j] for j in range(size)]
+                hs.append(h)
+            self.tape.append(steps)
+            out.append(hs)
+        return out
+
+    def backward(self, dy):
+        wx, wh, size = self.params["Wx"], self.params["Wh"], self.size
+        grads = {"Wx": [[0.0] * (3 * size) for _ in wx], "Wh": [[0.0] * (3 * size) for _ in wh],
+                 "bx": [0.0] * (3 * size), "bh": [0.0] * (3 * size)}
+        dx, self.dh0 = [], []
+        for steps, dy_n in zip(self.tape, dy):
+            dh_next, dx_n = [0.0] * size, [None] * len(steps)
+            for t in reversed(range(len(steps))):
+                s = steps[t]
+                dh = [dy_n[t][j] + dh_next[j] for j in range(size)]
+                da_n = [dh[j] * (1.0 - s["z"][j]) * (1.0 - s["n"][j] ** 2) for j in range(size)]
+                da_z = [dh[j] * (s["h"][j] - s["n"][j]) * s["z"][j] * (1.0 - s["z"][j]) for j in range(size)]
+                da_r = [da_n[j] * s["ah_n"][j] * s["r"][j] * (1.0 - s["r"][j]) for j in range(size)]
+                dax = da_r + da_z + da_n
+                dah = da_r + da_z + [da_n[j] * s["r"][j] for j in range(size)]
+                for j in range(3 * size):
+                    grads["bx"][j] += dax[j]
+                    grads["bh"][j] += dah[j]
+                    for d, xv in enumerate(s["x"]):
+                        grads["Wx"][d][j] += xv * dax[j]
+                    for k, hv in enumerate(s["h"]):
+                        grads["Wh"][k][j] += hv * dah[j]
+                dx_n[t] = [sum(dax[j] * wx[d][j] for j in range(3 * size)) for d in range(len(wx))]
+                dh_next = [dh[k] * s["z"][k] + sum(dah[j] * wh[k][j] for j in range(3 * size)) for k in range(size)]
+            dx.append(dx_n)
+            self.dh0.append(dh_next)
+        self.grads = grads
+        return dx
+
+
+CORRECT += [LoopLSTM, LoopGRU]

@@ -205,8 +205,78 @@ class GradientDescent:
                     p[j] -= self.lr * g[j]
 
 
+class StepByStepLSTM:
+    """Step 18: an LSTM written with loops over the batch, one time step after another."""
+
+    def __init__(self, n_in, n_hidden, seed=0):
+        rng, k = random.Random(seed), 1.0 / math.sqrt(n_hidden)
+        self.n_hidden = n_hidden
+        self.params = {"Wx": [[rng.uniform(-k, k) for _ in range(4 * n_hidden)] for _ in range(n_in)],
+                       "Wh": [[rng.uniform(-k, k) for _ in range(4 * n_hidden)] for _ in range(n_hidden)],
+                       "b": [rng.uniform(-k, k) for _ in range(4 * n_hidden)]}
+        self.grads = {name: [[0.0] * len(p[0]) for _ in p] if isinstance(p[0], list) else [0.0] * len(p)
+                      for name, p in self.params.items()}
+
+    @staticmethod
+    def sigmoid(v):
+        return 1.0 / (1.0 + math.exp(-v)) if v >= 0 else math.exp(v) / (1.0 + math.exp(v))
+
+    def forward(self, x, h0=None, c0=None):
+        H, Wx, Wh, b = self.n_hidden, self.params["Wx"], self.params["Wh"], self.params["b"]
+        h = [list(r) for r in h0] if h0 else [[0.0] * H for _ in x]
+        c = [list(r) for r in c0] if c0 else [[0.0] * H for _ in x]
+        self.x, self.steps, y = x, [], [[] for _ in x]
+        for t in range(len(x[0])):
+            cache = []
+            for n in range(len(x)):
+                a = [b[j] + sum(x[n][t][d] * Wx[d][j] for d in range(len(Wx)))
+                     + sum(h[n][k] * Wh[k][j] for k in range(H)) for j in range(4 * H)]
+                i = [self.sigmoid(v) for v in a[:H]]
+                f = [self.sigmoid(v) for v in a[H:2 * H]]
+                g = [math.tanh(v) for v in a[2 * H:3 * H]]
+                o = [self.sigmoid(v) for v in a[3 * H:]]
+                c_new = [f[j] * c[n][j] + i[j] * g[j] for j in range(H)]
+                cache.append((h[n], c[n], i, f, g, o, c_new))
+                h[n] = [o[j] * math.tanh(c_new[j]) for j in range(H)]
+                c[n] = c_new
+                y[n].append(h[n])
+            self.steps.append(cache)
+        self.c_last = c
+        return y
+
+    def backward(self, dy):
+        H, Wx, Wh = self.n_hidden, self.params["Wx"], self.params["Wh"]
+        dWx = [[0.0] * (4 * H) for _ in Wx]
+        dWh = [[0.0] * (4 * H) for _ in Wh]
+        db = [0.0] * (4 * H)
+        dh_next = [[0.0] * H for _ in dy]
+        dc_next = [[0.0] * H for _ in dy]
+        dx = [[None] * len(self.steps) for _ in dy]
+        for t in reversed(range(len(self.steps))):
+            for n, (h_prev, c_prev, i, f, g, o, c) in enumerate(self.steps[t]):
+                dh = [dy[n][t][j] + dh_next[n][j] for j in range(H)]
+                dc = [dc_next[n][j] + dh[j] * o[j] * (1.0 - math.tanh(c[j]) ** 2) for j in range(H)]
+                da = ([dc[j] * g[j] * i[j] * (1.0 - i[j]) for j in range(H)]
+                      + [dc[j] * c_prev[j] * f[j] * (1.0 - f[j]) for j in range(H)]
+                      + [dc[j] * i[j] * (1.0 - g[j] ** 2) for j in range(H)]
+                      + [dh[j] * math.tanh(c[j]) * o[j] * (1.0 - o[j]) for j in range(H)])
+                for j in range(4 * H):
+                    db[j] += da[j]
+                    for d in range(len(Wx)):
+                        dWx[d][j] += self.x[n][t][d] * da[j]
+                    for k in range(H):
+                        dWh[k][j] += h_prev[k] * da[j]
+                dx[n][t] = [sum(da[j] * Wx[d][j] for j in range(4 * H)) for d in range(len(Wx))]
+                dh_next[n] = [sum(da[j] * Wh[k][j] for j in range(4 * H)) for k in range(H)]
+                dc_next[n] = [dc[j] * f[j] for j in range(H)]
+        self.grads = {"Wx": dWx, "Wh": dWh, "b": db}
+        self.dh0, self.dc0 = dh_next, dc_next
+        return dx
+
+
 SOLUTIONS = {  # step -> the classes of its file, the graded one first
     1: [PredictingNeuron], 2: [MeanSquaredValue], 3: [MeanSquaredError], 4: [LearningNeuron],
     5: [PredictingDense], 6: [Rectifier], 7: [DenseLayer], 8: [Network, KeyedEntries],
     9: [GradientDescent], 10: [GradientDescent], 11: [GradientDescent], 12: [Network, KeyedEntries],
 }
+SOLUTIONS[18] = [StepByStepLSTM]

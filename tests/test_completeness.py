@@ -139,7 +139,7 @@ def test_the_derived_lists_follow_the_declarations():
     from tests import planted
     assert GRADABLE == tuple(n for n, c in COMPONENTS.items() if c.gradable)
     assert NETWORKS == ("sequential",)
-    assert sorted(STEPS) == list(range(1, 13)) and all(COMPONENTS[s.component].gradable for s in STEPS.values())
+    assert set(range(1, 13)) <= set(STEPS) and all(COMPONENTS[s.component].gradable for s in STEPS.values())
     assert set(sample_modules()) >= set(GRADABLE) | {"tensor", "parameters", "initializers"}
     assert set(library_modules()) == {"tensor", "initializers", "dense", "identity", "relu", "leaky_relu", "sigmoid",
                                       "tanh"}

@@ -7,6 +7,10 @@ the numeric one n, in this order, and returns the first that fits as
 1. transposed       a is the transpose of n (a wrong shape that is the transpose
                     counts here, as does a square block that only differs by value);
 2. shape            a has another shape (and which);
+   cell-tanh-slope, cell-not-carried, gate-order, not-summed-over-time, update-gate-swapped:
+                    a gated recurrent layer's own mistakes (gate_diagnosis.py), before zero-gradient:
+                    a recurrent weight's gradient assigned at each step instead of summed is the share
+                    of step 0 alone, which is 0 when h0 = 0;
 3. zero-gradient    a is 0 at every failing entry, where n is not;
 4. sign-flip        a = -n at every entry;
 5. ignores-upstream a is the gradient with dy all ones: the local derivative alone,
@@ -29,6 +33,8 @@ the numeric one n, in this order, and returns the first that fits as
                     dy - y^2 for dy (1 - y^2) (formulas.py);
     missing-gamma, statistics-paths: a normalization layer's own mistakes, before scale
                     (normalization_diagnosis.py);
+    not-carried, not-summed-over-time, state-off-by-one, every-step, wrong-step: a
+                    recurrent layer's own, before scale (recurrence_diagnosis.py);
 12. unknown         detected, but nothing above fits: the evidence then gives the
                     closest description the numbers support (formulas.closest).
 
@@ -46,7 +52,7 @@ failing block (dx, then the parameters) whose code is not unknown wins;
 unstable, a probe at extreme inputs, is the code when every block passes.
 """
 from checks import nested
-from checks.gradcheck import factors, formulas, normalization_diagnosis
+from checks.gradcheck import factors, formulas, gate_diagnosis, normalization_diagnosis, recurrence_diagnosis
 from checks.gradcheck.evidence import all_fit, count, fits, reread
 
 def transposed(block, subject):
@@ -164,8 +170,9 @@ def wrong_formula(block, subject):
     return found and ("wrong-formula", f"{found}; {reread(subject)}")
 
 
-HYPOTHESES = [transposed, wrong_shape, zero_gradient, sign_flip, ignores_upstream, wrong_input, diagonal_only,
-              single_sample, stale_cache, *normalization_diagnosis.HYPOTHESES, factors.scale, wrong_formula]
+HYPOTHESES = [transposed, wrong_shape, *gate_diagnosis.HYPOTHESES, zero_gradient, sign_flip, ignores_upstream,
+              wrong_input, diagonal_only, single_sample, stale_cache, *normalization_diagnosis.HYPOTHESES,
+              *recurrence_diagnosis.HYPOTHESES, factors.scale, wrong_formula]
 
 
 def diagnose(block, subject):

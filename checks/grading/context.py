@@ -42,7 +42,8 @@ class Context:
         self.degenerate = []  # "identity", "constant output", "all-zero gradient": what the report names
         self.chosen = chosen  # the names of the properties a course step grades; None: every one
         try:
-            self.suite = [p for p in suite(component.name) if p.__name__ not in IN_PROCESS_ONLY]
+            self.suite = [p for p in suite(component.name) if p.__name__ not in IN_PROCESS_ONLY
+                          and not getattr(p, "in_process_only", False)]  # a state's properties (checks/state.py)
         except (ImportError, AttributeError):
             self.suite = []
 

@@ -16,7 +16,8 @@ import sys
 from checks.grading.samples import reference_source, without_reference_imports
 from tests import correct_implementations
 
-WITH_REFERENCE = ("tests.planted", "tests.grading.gallery")  # modules whose classes subclass reference's
+WITH_REFERENCE = ("tests.planted", "tests.grading.gallery",  # modules whose classes subclass reference's
+                  "tests.planted_convolution", "tests.planted_recurrence")
 
 
 def without_tests_imports(source):
