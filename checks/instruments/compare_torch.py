@@ -11,7 +11,9 @@ the epoch, the step, the parameter and the entry where it first did.
 
 torch is an optional extra: without it the run says how to install it and
 exits 0, since nothing is wrong with the project. The two sides are the
-classes of checks/instruments/implementations.py and peers.py. Run as `python -m checks.instruments.compare_torch` (--help).
+classes of checks/instruments/implementations.py and peers.py. Then the recurrent layers RNN, LSTM and GRU
+are compared the same way on windows of the bike data (checks/instruments/compare_recurrent.py).
+Run as `python -m checks.instruments.compare_torch` (--help).
 """
 import random
 import sys
@@ -125,6 +127,7 @@ def arguments(argv):
     p.add_argument("--rows", type=int, default=None, help="train on the first ROWS training rows only (a quick run)")
     p.add_argument("--lr", type=float, default=implementations.LR, help=f"learning rate (default {implementations.LR})")
     p.add_argument("--hidden", type=int, default=implementations.HIDDEN, help=f"hidden units (default {implementations.HIDDEN})")
+    p.add_argument("--no-recurrent", action="store_true", help="skip the RNN, LSTM and GRU comparison")
     args = p.parse_args(argv)
     if args.epochs < 1 or args.hidden < 1 or (args.rows is not None and args.rows < 1) or not args.lr > 0:
         p.error("--epochs, --rows and --hidden must be positive whole numbers, and --lr a positive number")
@@ -151,6 +154,20 @@ def main(argv=None, out=print):
     out("")
     steps = args.epochs * -(-len(x) // implementations.BATCH)
     lines, code = verdict(largest, first, steps, 7 * args.hidden + 1)
+    for line in lines:
+        out(line)
+    return max(code, recurrent(args, out))
+
+
+def recurrent(args, out):
+    """The recurrent layers side by side (checks/instruments/compare_recurrent.py) -> exit code."""
+    from checks.instruments import compare_recurrent  # it builds on this module's Difference: imported once both exist
+    if args.no_recurrent:
+        return 0
+    x, t = compare_recurrent.windows(args.rows)
+    out("")
+    out(compare_recurrent.describe(x))
+    lines, code = compare_recurrent.report(x, t)
     for line in lines:
         out(line)
     return code

@@ -10,13 +10,14 @@ from reference.leaky_relu import LeakyReLU
 from reference.lstm import LSTM
 from reference.neuron import Neuron
 from reference.relu import ReLU
+from reference.rnn import RNN
 from reference.sequential import Sequential
 from reference.sigmoid import Sigmoid
 from reference.softmax import Softmax
 from reference.tanh import Tanh
 
 ACTIVATIONS = {"identity": Identity, "relu": ReLU, "leaky_relu": LeakyReLU, "sigmoid": Sigmoid, "tanh": Tanh}
-RECURRENT = {"lstm": LSTM, "gru": GRU}  # layers on sequences (N, T, D) -> (N, T, units)
+RECURRENT = {"rnn": RNN, "lstm": LSTM, "gru": GRU}  # layers on sequences (N, T, D) -> (N, T, units)
 LAYERS = {"dense": Dense, "neuron": Neuron, **ACTIVATIONS, "softmax": Softmax, **RECURRENT, "last_step": LastStep}
 SETTINGS = {"dense": ["units"], "leaky_relu": ["alpha"], **{kind: ["units"] for kind in RECURRENT}}
 # the settings a layer entry may carry besides "type"
