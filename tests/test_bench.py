@@ -7,7 +7,8 @@ import math
 import pytest
 
 import reference
-from checks.instruments import bench, implementations, peers
+from checks.instruments import bench, implementations, peers, sequence_bench
+from checks.instruments.compare_recurrent import windows
 
 TOLERANCE = 1e-12  # the implementations add in different orders; they agree to rounding
 
@@ -86,7 +87,7 @@ def test_the_inline_update_is_the_update_of_reference_sgd():
 
 def test_the_benchmark_runs_in_a_tiny_mode():
     lines = []
-    code = bench.main(["--rows", "128", "--repeats", "1", "--no-make-check"], out=lines.append)
+    code = bench.main(["--rows", "128", "--repeats", "1", "--no-make-check", "--no-sequences"], out=lines.append)
     output = "\n".join(lines)
     assert code == 0, output
     assert "128 training rows" in output
@@ -100,3 +101,70 @@ def test_the_benchmark_refuses_a_repeat_count_below_one(capsys):
         bench.main(["--repeats", "0"])
     assert exit_info.value.code == 2
     assert "--repeats" in capsys.readouterr().err
+
+
+@pytest.fixture(scope="module")
+def window_batch():
+    """The first batch of 32 training windows: x (32, 24, 6), t (32, 1)."""
+    return windows(sequence_bench.BATCH)
+
+
+@pytest.fixture(scope="module")
+def lstm_expected(window_batch):
+    """The reference LSTM model's loss and gradients [dWx, dWh, db, dW, dc] at the initial weights."""
+    return sequence_bench.Reference(sequence_bench.initial_weights()).gradients(*window_batch)
+
+
+def sequence_peers():
+    return [sequence_bench.Plain] + ([sequence_bench.Torch] if peers.torch_available() else [])
+
+
+@pytest.mark.parametrize("cls", sequence_peers(), ids=lambda cls: cls.name)
+def test_an_lstm_peer_computes_the_reference_loss_and_gradients_on_one_batch(cls, window_batch, lstm_expected):
+    L, grads = cls(sequence_bench.initial_weights()).gradients(*window_batch)
+    assert_close(L, lstm_expected[0], f"{cls.name}: the loss")
+    assert_close(grads, lstm_expected[1], f"{cls.name}: the gradients [dWx, dWh, db, dW, dc]")
+    assert len(flatten(grads)) == 6 * 64 + 16 * 64 + 64 + 16 + 1
+
+
+@pytest.mark.parametrize("cls", sequence_peers(), ids=lambda cls: cls.name)
+def test_an_lstm_peer_takes_the_reference_steps(cls, window_batch):
+    x, t = window_batch
+    ours, theirs = sequence_bench.Reference(sequence_bench.initial_weights()), cls(sequence_bench.initial_weights())
+    xs, ts = theirs.prepare(x, t)
+    for step in range(2):
+        L = theirs.step(xs, ts)
+        assert_close(L.item() if hasattr(L, "item") else L, ours.step(x, t), f"{cls.name}: the loss before step {step + 1}")
+
+
+class PlainWithoutCellCarry(sequence_bench.Plain):
+    """dc is not carried to the previous step: the classic mistake, which the comparison must catch."""
+
+    def gradients(self, x, t):
+        original = sequence_bench.Plain.gradients
+        # the same computation with the forget gate's carry replaced by 0: rebuild via a forget gate of zeros
+        h, c, gates = self.forward(x)
+        self.forward = lambda x: (h, c, [(i, [[0.0] * len(r) for r in f], g, o) for i, f, g, o in gates])
+        try:
+            return original(self, x, t)
+        finally:
+            del self.forward
+
+
+def test_an_lstm_that_drops_the_cell_gradient_disagrees_with_the_reference(window_batch, lstm_expected):
+    L, grads = PlainWithoutCellCarry(sequence_bench.initial_weights()).gradients(*window_batch)
+    assert_close(L, lstm_expected[0], "the loss (forward is unchanged)")
+    with pytest.raises(AssertionError, match="the gradients"):
+        assert_close(grads, lstm_expected[1], "the gradients")
+
+
+def test_the_sequence_row_runs_in_a_tiny_mode():
+    lines = []
+    code = bench.main(["--rows", "32", "--repeats", "1", "--no-make-check", "--no-growth"], out=lines.append)
+    output = "\n".join(lines)
+    assert code == 0, output
+    assert "One epoch of LSTM(6, 16) -> LastStep -> Dense(16, 1) on " in output
+    assert any(line.startswith("reference ") and line.endswith("1.00x") for line in lines), output
+    assert any(line.startswith("plain ") for line in lines), output
+    assert "Gradient check of LSTM(D = 5, H = 4) on x (N = 3, T = 6, D = 5): 250 entries" in output
+    assert "passed (target < 1 s" in output

@@ -12,7 +12,10 @@ module times them and prints the tables:
 - growth: the first GROWTH_ROWS rows of each case, scaled to a full epoch
   (the cost of an epoch is its number of batches times the cost of one);
 - the time of a full gradient check and of `python -m checks check`, and
-  the targets they meet.
+  the targets they meet;
+- the sequence row: one epoch of an LSTM (H = 16, T = 24, batch 32) on the
+  bike windows in the reference, in plain Python and in PyTorch, and the
+  gradient check of an LSTM at teaching size (checks/instruments/sequence_bench.py).
 
 Timings use time.perf_counter: one warm-up epoch, then the median of several
 repeats, taken in turns so that a busy moment of the machine hits every
@@ -30,6 +33,7 @@ from checks.cli import Parser
 from checks.gradcheck import check_layer
 from checks.instruments.implementations import BATCH, HIDDEN, LR, Learner, Reference, initial_weights, training_data
 from checks.instruments.peers import Micrograd, Torch, TorchBare, micrograd_available, torch_available
+from checks.instruments import sequence_bench
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 REPEATS = 5
@@ -127,6 +131,7 @@ def arguments(argv):
     p.add_argument("--rows", type=int, default=None, help="train on the first ROWS rows only (a quick run)")
     p.add_argument("--no-growth", action="store_true", help="skip the table of hidden and batch sizes")
     p.add_argument("--no-make-check", action="store_true", help="skip timing `python -m checks check`")
+    p.add_argument("--no-sequences", action="store_true", help="skip the LSTM on the bike windows")
     args = p.parse_args(argv)
     if args.repeats < 1 or (args.rows is not None and args.rows < 1):
         p.error("--repeats and --rows must be positive whole numbers")
@@ -173,6 +178,11 @@ def main(argv=None, out=print):
     out(f"Gradient check of the 5-{HIDDEN}-1 MLP ({GRADCHECK_ROWS} input rows, {entries} entries: "
         f"57 parameters and {entries - 57} inputs, {report.calls['forward']} forward calls): "
         f"{check_s:.4f} s, {'passed' if report.passed else 'FAILED'}.")
+    if not args.no_sequences:
+        out("")
+        sequence_classes = [sequence_bench.Reference, sequence_bench.Plain]
+        sequences = sequence_bench.table(sequence_classes + ([sequence_bench.Torch] if torch_available() else []),
+                                         args.repeats, out, args.rows or sequence_bench.ROWS)[0]
     if not args.no_make_check:
         seconds, code = make_check_time()
         out(f"`python -m checks check`, once: {seconds:.1f} s (exit code {code}).")
@@ -191,6 +201,8 @@ def main(argv=None, out=print):
                 f"(target <= {TARGETS['torch']}x): {verdict(ratio <= TARGETS['torch'])}")
     out(f"  full gradient check of the 5-{HIDDEN}-1 MLP: {check_s:.4f} s "
         f"(target < {TARGETS['gradcheck']} s): {verdict(check_s < TARGETS['gradcheck'])}")
+    if not args.no_sequences and "torch" in sequences:
+        out(f"  LSTM epoch, reference vs torch: {sequences['reference'] / sequences['torch']:.1f}x its time")
     return 0
 
 
