@@ -21,7 +21,7 @@ import time
 import reference
 from checks.gradcheck import check_layer
 from checks.instruments.compare_recurrent import windows
-from checks.instruments.implementations import matmul, transpose  # the learner's helpers, as the MLP's plain row
+from checks.instruments.implementations import Learner, matmul, transpose  # the MLP's plain row and its helpers
 
 HIDDEN, BATCH, LR, ROWS = 16, 32, 0.1, 256
 GRADCHECK_SHAPE = (3, 6, 5, 4)  # N, T, D, H
@@ -74,17 +74,11 @@ def add_into(total, part):
         row[:] = [u + v for u, v in zip(row, other)]
 
 
-class Plain:
-    """The same network as plain Python writes it: lists, comprehensions, one time step at a time."""
+class Plain(Learner):
+    """The same network as plain Python writes it: lists, comprehensions, one time step at a time. The weights and
+    their update are the MLP learner's (a new list for every weight at every step)."""
 
     name = "plain"
-
-    def __init__(self, weights, lr=LR):
-        self.weights, self.lr = weights, lr  # replaced by new lists at every step, never edited
-
-    @staticmethod
-    def prepare(x, t):
-        return x, t
 
     def forward(self, x):
         """-> the hidden states h[0..T], cell states c[0..T] and gates (i, f, g, o) of every step."""
@@ -128,14 +122,6 @@ class Plain:
             dh = matmul(da, transpose(Wh))
             dc = [[u * fv for u, fv in zip(*rows)] for rows in zip(dc, f)]
         return L, [dWx, dWh, db, dW, dc_out]
-
-    def step(self, x, t):
-        L, grads = self.gradients(x, t)
-        lr = self.lr
-        self.weights = [[w - lr * g for w, g in zip(p, d)] if not isinstance(p[0], list)
-                        else [[w - lr * g for w, g in zip(p_row, g_row)] for p_row, g_row in zip(p, d)]
-                        for p, d in zip(self.weights, grads)]
-        return L
 
 
 class Torch:
