@@ -4,7 +4,7 @@ The declarations are Components (checks/registry.py says what each field
 means). Adding a component touches its spec (specs/<name>.md), its
 reference file (reference/<name>.py), its declaration here or in its
 family's module of checks/families/ (with its property suite,
-checks/properties/<name>.py) and its planted bugs (tests/planted.py, or
+checks/properties/<name>.py) and its planted bugs (tests/planted_course.py, or
 its family's tests/planted_<family>.py); the completeness gate
 (checks/completeness.py) names whatever else still disagrees.
 """

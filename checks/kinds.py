@@ -9,3 +9,4 @@ OPTIMIZER, SCHEDULE, REGULARIZER = "optimizer", "schedule", "regularizer"
 REGRESSION, BINARY, CLASSES, PROBABILITIES = "regression", "binary", "classes", "probabilities"  # on the bike data
 DIGITS = "digits"  # the ten classes of the handwritten digits, images (N, 1, 8, 8)
 SEQUENCES = "sequences"  # the next hour's rentals from the previous 24 hours of bike data, (N, 24, D)
+HOURS = "hours"  # each hour's rentals from its hour of the day alone, an id in 0..23: x (N,) of ints

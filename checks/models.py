@@ -6,7 +6,7 @@ initial weights, so that two runs compare. A training component (an
 optimizer, a schedule, a regularizer) trains that network through Stepping.
 """
 import reference
-from checks.baseline import EPOCHS, bike_data
+from checks.baseline import EPOCHS, bike_data, rows_per_epoch
 
 
 def dense_like(dense, n_in, n_out, seed):
@@ -54,7 +54,7 @@ class Stepping:
         if self.regularizer is not None:
             grads = self.regularizer.add(grads, self.model.params)
         if self.lr_at is not None:
-            self.optimizer.lr = self.lr_at(self.rows_seen // len(bike_data()[0][0]), EPOCHS)
+            self.optimizer.lr = self.lr_at(self.rows_seen // rows_per_epoch(bike_data()[0][0]), EPOCHS)
         self.optimizer.step(self.model.params, grads)
         self.rows_seen += self.rows
         return dx

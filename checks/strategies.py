@@ -7,7 +7,9 @@ the full profile; the tests prove each check fails on planted bugs), and
 "thorough" for a deeper search by hand (shrinking on).
 The environment variable CHECKS_PROFILE picks one; "check" is the default.
 """
+import math
 import os
+import random
 
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
@@ -213,6 +215,74 @@ def gradient_sequences(draw, steps=3, low=1e-2, high=10.0):
     return params, sequence
 
 
+# Images (N, C, H, W) for the convolution family: rank-4 examples are costly, so every size stays small, and the
+# pixels of ordinary images come from a seeded generator: one draw per image instead of one per pixel (drawing
+# each float through hypothesis took most of a property's time). Given elements, each pixel is drawn from them.
+
+MAX_IMAGES = 3  # N
+MAX_CHANNELS = 2  # C
+MAX_SIDE = 5  # H and W
+SPREADS = (0.5, 3.0, MODERATE)  # the half-widths of the uniform pixels of a seeded image
+
+
+@st.composite
+def images(draw, channels=None, elements=None, min_side=1, max_side=MAX_SIDE, min_rows=1):
+    """x (N, C, H, W): N in [min_rows, 3], C in [1, 2] unless given, H and W in [min_side, max_side] drawn apart
+    (so often H != W, and a transposed plane has the wrong shape); pixels uniform in [-s, s], s drawn from SPREADS,
+    from random.Random(a drawn seed), or each drawn from elements when given."""
+    n = draw(sizes(min_rows, MAX_IMAGES))
+    c = draw(sizes(1, MAX_CHANNELS)) if channels is None else channels
+    h, w = draw(sizes(min_side, max_side)), draw(sizes(min_side, max_side))
+    return draw(tensors((n, c, h, w), elements) if elements is not None else seeded_tensors((n, c, h, w)))
+
+
+@st.composite
+def seeded_tensors(draw, shape):
+    """Tensors of the given shape, uniform in [-s, s] with s drawn from SPREADS, from random.Random(a drawn seed)."""
+    rng, spread = random.Random(draw(seeds())), draw(st.sampled_from(SPREADS))
+    return nested.unflatten([rng.uniform(-spread, spread) for _ in range(math.prod(shape))], shape)
+
+
+# Pooling: images without ties, and the windows and strides a pooling layer is tried at.
+
+@st.composite
+def distinct_images(draw, channels=None, min_side=1, max_side=MAX_SIDE):
+    """x (N, C, H, W) whose entries all differ (no ties): a ramp of step 0.5 around a drawn offset, shuffled by a
+    seeded generator."""
+    x = draw(images(channels, min_side=min_side, max_side=max_side))
+    cells = nested.indices(x)
+    offset = draw(values(-MODERATE, MODERATE))
+    ramp = [offset + 0.5 * (k - len(cells) / 2) for k in range(len(cells))]
+    random.Random(draw(seeds())).shuffle(ramp)
+    for index, v in zip(cells, ramp):
+        nested.write(x, index, v)
+    return x
+
+
+@st.composite
+def tied_images(draw, channels=None, min_side=1, max_side=MAX_SIDE, levels=(-1.0, 0.0, 2.0)):
+    """x (N, C, H, W) whose entries take a few levels only, so windows often hold ties; from a seeded generator."""
+    x = draw(images(channels, min_side=min_side, max_side=max_side))
+    rng = random.Random(draw(seeds()))
+    return nested.apply(lambda v: rng.choice(levels), x)
+
+
+@st.composite
+def nonzero_like(draw, y, low=0.5, high=5.0):
+    """A tensor of y's shape with entries of magnitude in [low, high] and either sign, from a seeded generator."""
+    rng = random.Random(draw(seeds()))
+    return nested.apply(lambda v: rng.choice((-1.0, 1.0)) * rng.uniform(low, high), y)
+
+
+def pooling_windows():
+    """(kernel_size, stride) of a pooling layer: int or pair; stride None (= kernel), smaller (windows overlap) or
+    larger (entries left out)."""
+    return st.tuples(st.sampled_from([1, 2, 3, (2, 3), (3, 1)]), st.sampled_from([None, 1, 2, (1, 2), (2, 1), 3]))
+
+
+def overlapping_windows():
+    """(kernel_size, stride) with the stride below the kernel size in at least one direction: windows overlap."""
+    return st.tuples(st.sampled_from([2, 3, (2, 3)]), st.sampled_from([1, (1, 2), (2, 1)]))
 # Sequences (N, T, D): the recurrence family's inputs (specs/protocol.md, "Any rank"). A rank-3 example costs
 # N T D entries, and a recurrent layer loops over T: batches stay small (N <= 3, T <= 4, D <= 3).
 
@@ -239,3 +309,15 @@ def sequence_pairs(draw, features=None, elements=None, min_steps=1):
     n, d = len(x1), len(x1[0][0])
     x2 = draw(tensors((n, draw(sizes(1, MAX_STEPS)), d), elements))
     return x1, x2
+# Integer inputs: batches of ids for a layer that looks rows up by id (Embedding) -------------------------------
+
+@st.composite
+def id_batches(draw, n_vocab, extreme=False):
+    """ids (N,) or (N, T) of ints in [0, n_vocab), N in [1, 4], T in [1, 4]; extreme: only the ends 0 and
+    n_vocab - 1, the edge of the promised range."""
+    ids = st.sampled_from([0, n_vocab - 1]) if extreme else st.integers(0, n_vocab - 1)
+    n = draw(sizes())
+    if draw(st.booleans()):
+        return draw(st.lists(ids, min_size=n, max_size=n))
+    t = draw(sizes())
+    return draw(st.lists(st.lists(ids, min_size=t, max_size=t), min_size=n, max_size=n))

@@ -1,8 +1,7 @@
 """Gated recurrent unit, PyTorch's formulation: gates r, z, n, the reset applied after the product (specs/gru.md)."""
 import math
-import random
 
-from reference.recurrence import (add_product, add_sums, as_sequences, at_step, back_through, plus,
+from reference.recurrence import (add_product, add_sums, as_sequences, at_step, back_through, drawn_weights, plus,
                                   require_sequences, require_state, zero_grads)
 from reference.sigmoid import sigmoid
 from reference.tensor import affine, zeros
@@ -17,22 +16,15 @@ class GRU:
     """
 
     def __init__(self, n_in, n_hidden, seed=0):
-        rng = random.Random(seed)
-        k = 1.0 / math.sqrt(n_hidden)
-
-        def draw(n, m):
-            return [[rng.uniform(-k, k) for _ in range(m)] for _ in range(n)]
-
         self.n_in, self.n_hidden = n_in, n_hidden
-        self.params = {"Wx": draw(n_in, 3 * n_hidden), "Wh": draw(n_hidden, 3 * n_hidden),
-                       "bx": draw(1, 3 * n_hidden)[0], "bh": draw(1, 3 * n_hidden)[0]}
-        self.grads = {"Wx": zeros(n_in, 3 * n_hidden), "Wh": zeros(n_hidden, 3 * n_hidden),
-                      "bx": [0.0] * 3 * n_hidden, "bh": [0.0] * 3 * n_hidden}
+        self.params = drawn_weights(seed, n_hidden, {"Wx": (n_in, 3 * n_hidden), "Wh": (n_hidden, 3 * n_hidden),
+                                                         "bx": (3 * n_hidden,), "bh": (3 * n_hidden,)})
+        self.grads = zero_grads(self.params)
         self.x = self.h = self.gates = self.ah_n = None
         self.dh0 = None
 
     def forward(self, x, h0=None):
-        """x (N, T, D), h0 (N, H) or None (zeros) -> h (N, T, H); keeps x, every h_t, the gates and h_{t-1} Whn + bhn."""
+        """x (N, T, D), h0 (N, H) or None (zeros) -> h (N, T, H); keeps x, every h_t, the gates, h_{t-1} Whn + bhn."""
         require_sequences("GRU", x, self.n_in)
         h, n_h = [require_state("GRU", "h0", h0, len(x), self.n_hidden)], self.n_hidden
         self.x, self.gates, self.ah_n = x, [], []

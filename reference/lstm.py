@@ -1,8 +1,7 @@
 """Long short-term memory layer, PyTorch's gate order i, f, g, o (specs/lstm.md)."""
 import math
-import random
 
-from reference.recurrence import (add_product, add_sums, as_sequences, at_step, back_through, plus,
+from reference.recurrence import (add_product, add_sums, as_sequences, at_step, back_through, drawn_weights, plus,
                                   preactivation, require_sequences, require_state, stacked_columns, zero_grads)
 from reference.sigmoid import sigmoid
 from reference.tensor import zeros
@@ -17,16 +16,10 @@ class LSTM:
     """
 
     def __init__(self, n_in, n_hidden, seed=0):
-        rng = random.Random(seed)
-        k = 1.0 / math.sqrt(n_hidden)
-
-        def draw(n, m):
-            return [[rng.uniform(-k, k) for _ in range(m)] for _ in range(n)]
-
         self.n_in, self.n_hidden = n_in, n_hidden
-        self.params = {"Wx": draw(n_in, 4 * n_hidden), "Wh": draw(n_hidden, 4 * n_hidden),
-                       "b": draw(1, 4 * n_hidden)[0]}
-        self.grads = {"Wx": zeros(n_in, 4 * n_hidden), "Wh": zeros(n_hidden, 4 * n_hidden), "b": [0.0] * 4 * n_hidden}
+        self.params = drawn_weights(seed, n_hidden, {"Wx": (n_in, 4 * n_hidden), "Wh": (n_hidden, 4 * n_hidden),
+                                                         "b": (4 * n_hidden,)})
+        self.grads = zero_grads(self.params)
         self.x = self.h = self.c = self.gates = None
         self.c_last = self.dh0 = self.dc0 = None
 

@@ -1,4 +1,6 @@
 """Step helpers of the recurrent layers: a batch of sequences x (N, T, D) read and written one time step at a time."""
+import math
+import random
 from operator import add, mul
 
 from reference.tensor import matmul, transpose
@@ -31,6 +33,15 @@ def at_step(x, t):
 def as_sequences(steps):
     """T matrices (N, H), one per time step -> (N, T, H), new lists."""
     return [[list(step[n]) for step in steps] for n in range(len(steps[0]))]
+
+
+def drawn_weights(seed, n_hidden, shapes):
+    """{name: a matrix (rows, columns) or vector (length,)} for each of shapes, in order, every entry drawn
+    uniformly from [-1/sqrt(H), 1/sqrt(H)] by random.Random(seed), row by row (PyTorch's range)."""
+    rng, k = random.Random(seed), 1.0 / math.sqrt(n_hidden)
+    return {name: [rng.uniform(-k, k) for _ in range(shape[0])] if len(shape) == 1
+            else [[rng.uniform(-k, k) for _ in range(shape[1])] for _ in range(shape[0])]
+            for name, shape in shapes.items()}
 
 
 def zero_grads(params):

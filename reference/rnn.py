@@ -1,9 +1,8 @@
 """Vanilla (Elman) recurrent layer with tanh, and its backpropagation through time (specs/rnn.md)."""
 import math
-import random
 
-from reference.recurrence import (add_product, add_sums, as_sequences, at_step, back_through, plus, preactivation,
-                                  require_sequences, require_state, stacked_columns, zero_grads)
+from reference.recurrence import (add_product, add_sums, as_sequences, at_step, back_through, drawn_weights, plus,
+                                  preactivation, require_sequences, require_state, stacked_columns, zero_grads)
 from reference.tensor import zeros
 
 
@@ -15,15 +14,10 @@ class RNN:
     """
 
     def __init__(self, n_in, n_hidden, seed=0):
-        rng = random.Random(seed)
-        k = 1.0 / math.sqrt(n_hidden)
-
-        def draw(n, m):
-            return [[rng.uniform(-k, k) for _ in range(m)] for _ in range(n)]
-
         self.n_in, self.n_hidden = n_in, n_hidden
-        self.params = {"Wx": draw(n_in, n_hidden), "Wh": draw(n_hidden, n_hidden), "b": draw(1, n_hidden)[0]}
-        self.grads = {"Wx": zeros(n_in, n_hidden), "Wh": zeros(n_hidden, n_hidden), "b": [0.0] * n_hidden}
+        self.params = drawn_weights(seed, n_hidden, {"Wx": (n_in, n_hidden), "Wh": (n_hidden, n_hidden),
+                                                     "b": (n_hidden,)})
+        self.grads = zero_grads(self.params)
         self.x = self.h = self.dh0 = None
 
     def forward(self, x, h0=None):

@@ -289,10 +289,355 @@ class IdentityByMap:
         return list(map(list, dy))
 
 
+class GatherConv2D:
+    """Conv2D on an explicitly padded copy of x, with other argument names; dx gathers, for each padded pixel, the
+    dy of every window that read it: dx[c][r][q] = sum_{f, a, e : r - a = i sh, q - e = j sw} dy[f][i][j] W[f][c][a][e]."""
+
+    component, kind = "conv2d", "correct"
+
+    def __init__(self, channels, filters, size, step=1, pad=0, seed=0):
+        self.size, self.step, self.pad = [(v, v) if isinstance(v, int) else tuple(v) for v in (size, step, pad)]
+        rng = random.Random(seed + 29)
+        scale = 1.0 / math.sqrt(channels * self.size[0] * self.size[1])
+        self.params = {"W": [[[[rng.gauss(0.0, scale) for _ in range(self.size[1])] for _ in range(self.size[0])]
+                               for _ in range(channels)] for _ in range(filters)], "b": [0.1] * filters}
+        self.grads = {}
+        self.padded = None
+
+    def forward(self, x):
+        (ph, pw), (kh, kw), (sh, sw) = self.pad, self.size, self.step
+        self.padded = [[[[0.0] * (len(plane[0]) + 2 * pw) for _ in range(ph)]
+                        + [[0.0] * pw + list(row) + [0.0] * pw for row in plane]
+                        + [[0.0] * (len(plane[0]) + 2 * pw) for _ in range(ph)] for plane in image] for image in x]
+        rows = (len(self.padded[0][0]) - kh) // sh + 1
+        cols = (len(self.padded[0][0][0]) - kw) // sw + 1
+        filters = [[v for plane in filt for row in plane for v in row] for filt in self.params["W"]]
+        y = []
+        for image in self.padded:
+            maps = [[[0.0] * cols for _ in range(rows)] for _ in filters]
+            for i in range(rows):
+                for j in range(cols):
+                    window = [v for plane in image for row in plane[i * sh:i * sh + kh] for v in row[j * sw:j * sw + kw]]
+                    for out, filt, b in zip(maps, filters, self.params["b"]):
+                        out[i][j] = b + sum(w * v for w, v in zip(filt, window))
+            y.append(maps)
+        return y
+
+    def backward(self, dy):
+        (ph, pw), (kh, kw), (sh, sw) = self.pad, self.size, self.step
+        weights = self.params["W"]
+        rows, cols = len(dy[0][0]), len(dy[0][0][0])
+        self.grads = {
+            "W": [[[[sum(g[f][i][j] * image[c][i * sh + a][j * sw + e]
+                         for image, g in zip(self.padded, dy) for i in range(rows) for j in range(cols))
+                     for e in range(kw)] for a in range(kh)] for c in range(len(weights[0]))]
+                  for f in range(len(weights))],
+            "b": [sum(v for g in dy for row in g[f] for v in row) for f in range(len(weights))]}
+        dx = []
+        for image, g in zip(self.padded, dy):
+            planes = []
+            for c, plane in enumerate(image):
+                out = [[0.0] * (len(plane[0]) - 2 * pw) for _ in range(len(plane) - 2 * ph)]
+                for r in range(ph, len(plane) - ph):
+                    for q in range(pw, len(plane[0]) - pw):
+                        out[r - ph][q - pw] = sum(
+                            g[f][(r - a) // sh][(q - e) // sw] * weights[f][c][a][e]
+                            for f in range(len(weights)) for a in range(kh) for e in range(kw)
+                            if (r - a) % sh == 0 and (q - e) % sw == 0
+                            and 0 <= (r - a) // sh < rows and 0 <= (q - e) // sw < cols)
+                planes.append(out)
+            dx.append(planes)
+        return dx
+
+
+def as_pair(value):
+    return (value, value) if isinstance(value, int) else (value[0], value[1])
+
+
+class LoopMaxPool2D:
+    """Max pooling with explicit loops, keeping x and finding each window's maximum again in backward; at a tie the
+    last maximum in row-major order takes the window's dy (another subgradient than the spec's first)."""
+
+    component, kind = "max_pool2d", "correct"
+
+    def __init__(self, kernel_size, stride=None):
+        self.kh, self.kw = as_pair(kernel_size)
+        self.sh, self.sw = as_pair(kernel_size if stride is None else stride)
+        self.params, self.grads = {}, {}
+        self.x = None
+
+    def last_maximum(self, image, i, j):
+        best = (i * self.sh, j * self.sw)
+        for r in range(i * self.sh, i * self.sh + self.kh):
+            for s in range(j * self.sw, j * self.sw + self.kw):
+                if image[r][s] >= image[best[0]][best[1]]:
+                    best = (r, s)
+        return best
+
+    def forward(self, x):
+        self.x = [[[list(row) for row in image] for image in sample] for sample in x]
+        out_h, out_w = (len(x[0][0]) - self.kh) // self.sh + 1, (len(x[0][0][0]) - self.kw) // self.sw + 1
+        y = []
+        for sample in x:
+            y.append([])
+            for image in sample:
+                rows = []
+                for i in range(out_h):
+                    rows.append([image[r][s] for r, s in (self.last_maximum(image, i, j) for j in range(out_w))])
+                y[-1].append(rows)
+        return y
+
+    def backward(self, dy):
+        dx = [[[[0.0 for _ in row] for row in image] for image in sample] for sample in self.x]
+        for n, sample in enumerate(dy):
+            for c, image in enumerate(sample):
+                for i, row in enumerate(image):
+                    for j, g in enumerate(row):
+                        r, s = self.last_maximum(self.x[n][c], i, j)
+                        dx[n][c][r][s] += g  # each window adds its dy at its first maximum
+        return dx
+
+
+class LoopAvgPool2D:
+    """Average pooling with explicit loops; backward adds dy / (KH KW) over each window."""
+
+    component, kind = "avg_pool2d", "correct"
+
+    def __init__(self, kernel_size, stride=None):
+        self.kh, self.kw = as_pair(kernel_size)
+        self.sh, self.sw = as_pair(kernel_size if stride is None else stride)
+        self.params, self.grads = {}, {}
+        self.dims = None
+
+    def forward(self, x):
+        n, c, h, w = len(x), len(x[0]), len(x[0][0]), len(x[0][0][0])
+        self.dims = (n, c, h, w)
+        out_h, out_w = (h - self.kh) // self.sh + 1, (w - self.kw) // self.sw + 1
+        y = [[[[0.0] * out_w for _ in range(out_h)] for _ in range(c)] for _ in range(n)]
+        for a in range(n):
+            for b in range(c):
+                for i in range(out_h):
+                    for j in range(out_w):
+                        total = 0.0
+                        for r in range(i * self.sh, i * self.sh + self.kh):
+                            for s in range(j * self.sw, j * self.sw + self.kw):
+                                total += x[a][b][r][s]
+                        y[a][b][i][j] = total / (self.kh * self.kw)
+        return y
+
+    def backward(self, dy):
+        n, c, h, w = self.dims
+        dx = [[[[0.0] * w for _ in range(h)] for _ in range(c)] for _ in range(n)]
+        for a in range(n):
+            for b in range(c):
+                for i, row in enumerate(dy[a][b]):
+                    for j, g in enumerate(row):
+                        for r in range(i * self.sh, i * self.sh + self.kh):
+                            for s in range(j * self.sw, j * self.sw + self.kw):
+                                dx[a][b][r][s] += g / (self.kh * self.kw)
+        return dx
+
+
+class LoopBatchNorm2D:
+    """Spatial batch norm channel by channel, keeping x, the statistics and the mode; dx from the compact formula
+    dx = gamma / (M s) (M dy - sum(dy) - xhat sum(dy xhat)), M = N H W."""
+
+    component, kind = "batch_norm2d", "correct"
+
+    def __init__(self, channels, eps=1e-5, momentum=0.1):
+        self.eps, self.momentum, self.training = eps, momentum, True
+        self.params = {"gamma": [1.0] * channels, "beta": [0.0] * channels}
+        self.grads = {"gamma": [0.0] * channels, "beta": [0.0] * channels}
+        self.running_mean, self.running_var = [0.0] * channels, [1.0] * channels
+        self.x, self.mean, self.std, self.used_batch = None, None, None, True
+
+    @staticmethod
+    def entries(t, c):
+        return [v for sample in t for row in sample[c] for v in row]
+
+    def forward(self, x):
+        channels = range(len(x[0]))
+        self.x, self.used_batch = [[[list(r) for r in image] for image in sample] for sample in x], self.training
+        if self.training:
+            self.mean, var = [], []
+            for c in channels:
+                v = self.entries(x, c)
+                m = sum(v) / len(v)
+                self.mean.append(m)
+                var.append(sum((a - m) ** 2 for a in v) / len(v))
+                k = len(v)
+                self.running_mean[c] = (1 - self.momentum) * self.running_mean[c] + self.momentum * m
+                self.running_var[c] = (1 - self.momentum) * self.running_var[c] + self.momentum * var[c] * k / (k - 1)
+        else:
+            self.mean, var = list(self.running_mean), list(self.running_var)
+        self.std = [math.sqrt(v + self.eps) for v in var]
+        g, b = self.params["gamma"], self.params["beta"]
+        return [[[[g[c] * (v - self.mean[c]) / self.std[c] + b[c] for v in row] for row in image]
+                 for c, image in enumerate(sample)] for sample in x]
+
+    def backward(self, dy):
+        g = self.params["gamma"]
+        dgamma, dbeta, scale = [], [], []
+        for c in range(len(g)):
+            d = self.entries(dy, c)
+            h = [(v - self.mean[c]) / self.std[c] for v in self.entries(self.x, c)]
+            dbeta.append(sum(d))
+            dgamma.append(sum(a * b for a, b in zip(d, h)))
+            scale.append((sum(d) / len(d), dgamma[-1] / len(d)) if self.used_batch else (0.0, 0.0))
+        self.grads = {"gamma": dgamma, "beta": dbeta}
+        return [[[[g[c] / self.std[c] * (d - scale[c][0] - (v - self.mean[c]) / self.std[c] * scale[c][1])
+                   for d, v in zip(drow, xrow)] for drow, xrow in zip(dimage, ximage)]
+                 for c, (dimage, ximage) in enumerate(zip(dsample, xsample))] for dsample, xsample in zip(dy, self.x)]
+class LoopEmbedding:
+    """A lookup table written with explicit branches for ids (N,) and (N, T), and dW summed in a dict by id."""
+
+    component, kind = "embedding", "correct"
+
+    def __init__(self, vocab_size, width, seed=0):
+        rng = random.Random(seed)
+        self.vocab_size = vocab_size
+        self.params = {"W": [[rng.gauss(0.0, 1.0) for _ in range(width)] for _ in range(vocab_size)]}
+        self.grads = {"W": [[0.0] * width for _ in range(vocab_size)]}
+        self.ids = None
+
+    def checked(self, i):
+        if type(i) is not int or i < 0 or i >= self.vocab_size:
+            raise ValueError(f"ids must be integers in [0, n_vocab) = [0, {self.vocab_size}), got {i!r}")
+        return i
+
+    def forward(self, ids):
+        table = self.params["W"]
+        if ids and isinstance(ids[0], list):
+            self.ids = [[self.checked(i) for i in row] for row in ids]
+            return [[list(table[i]) for i in row] for row in self.ids]
+        self.ids = [self.checked(i) for i in ids]
+        return [list(table[i]) for i in self.ids]
+
+    def backward(self, dy):
+        sequences = bool(self.ids) and isinstance(self.ids[0], list)
+        pairs = [(i, g) for row, g_row in zip(self.ids, dy) for i, g in zip(row, g_row)] if sequences \
+            else list(zip(self.ids, dy))
+        sums = {}
+        for i, g in pairs:
+            sums[i] = [a + b for a, b in zip(sums[i], g)] if i in sums else list(g)  # dW[i] = sum of dy at id i
+        width = len(self.params["W"][0])
+        self.grads = {"W": [sums.get(i, [0.0] * width) for i in range(self.vocab_size)]}
+        return [[0.0] * len(row) for row in self.ids] if sequences else [0.0] * len(self.ids)
+
+
+class ClippedSGDByHand:
+    """Gradient descent on clipped gradients, the norm summed entry by entry over matrices and vectors; the factor
+    applied while stepping, so grads are never copied or changed. An optimizer has no gradient check: it is not in
+    CORRECT, and tests/grading/test_grade_embedding.py grades it."""
+
+    component, kind = "gradient_clipping", "correct"
+
+    def __init__(self, learning_rate, bound=1.0):
+        self.lr, self.max_norm = learning_rate, bound
+
+    def step(self, params, grads):
+        total = 0.0
+        for g in grads.values():
+            for row in g:
+                total += sum(v * v for v in row) if isinstance(row, list) else row * row
+        norm = math.sqrt(total)
+        c = self.max_norm / norm if norm > self.max_norm else 1.0
+        for name, p in params.items():
+            g = grads[name]
+            for i in range(len(p)):
+                if isinstance(p[i], list):
+                    for j in range(len(p[i])):
+                        p[i][j] -= self.lr * c * g[i][j]
+                else:
+                    p[i] -= self.lr * c * g[i]
+
+
 CORRECT = [
     LoopDense, ColumnDense, ReLUOneAtZero, ReLUHalfAtZero, ReLUFromOutput, LeakyReLUOneAtZero, SigmoidKeepsInput,
     TanhFromExp, SoftmaxJacobian, MSELoops, BCEClipped, SCELogSoftmax, IdentityByMap,
+    GatherConv2D, LoopMaxPool2D, LoopAvgPool2D, LoopBatchNorm2D, LoopEmbedding,
 ]
+
+
+class LoopRNN:
+    """h_t = tanh(x_t Wx + h_{t-1} Wh + b) with explicit loops; keeps the pre-activations a_t and takes tanh's slope
+    as 1 - tanh(a_t)^2, where the reference keeps the states and uses 1 - h_t^2."""
+
+    component, kind = "rnn", "correct"
+
+    def __init__(self, inputs, hidden, seed=0):
+        rng, k = random.Random(seed), 1.0 / math.sqrt(hidden)
+        self.params = {"Wx": [[rng.uniform(-k, k) for _ in range(hidden)] for _ in range(inputs)],
+                       "Wh": [[rng.uniform(-k, k) for _ in range(hidden)] for _ in range(hidden)],
+                       "b": [rng.uniform(-k, k) for _ in range(hidden)]}
+        self.grads = {name: None for name in self.params}
+        self.dh0 = None
+
+    def forward(self, x, h0=None):
+        wx, wh, b = self.params["Wx"], self.params["Wh"], self.params["b"]
+        hidden = len(b)
+        self.x = [[list(row) for row in sequence] for sequence in x]
+        self.a, self.h0 = [], [list(row) for row in h0] if h0 is not None else [[0.0] * hidden for _ in x]
+        out = []
+        for n, sequence in enumerate(x):
+            state, pre, states = self.h0[n], [], []
+            for row in sequence:
+                a = [b[j] + sum(v * wx[d][j] for d, v in enumerate(row)) + sum(s * wh[k][j] for k, s in enumerate(state))
+                     for j in range(hidden)]
+                state = [math.tanh(v) for v in a]
+                pre.append(a)
+                states.append(state)
+            self.a.append(pre)
+            out.append(states)
+        return out
+
+    def backward(self, dy):
+        wx, wh = self.params["Wx"], self.params["Wh"]
+        d_wx = [[0.0] * len(row) for row in wx]
+        d_wh = [[0.0] * len(row) for row in wh]
+        d_b = [0.0] * len(wh)
+        dx, dh0 = [], []
+        for n, pre in enumerate(self.a):
+            carried = [0.0] * len(wh)  # what step t + 1 sends back to h_t
+            rows = [None] * len(pre)
+            for t in reversed(range(len(pre))):
+                da = [(g + c) * (1.0 - math.tanh(a) ** 2) for g, c, a in zip(dy[n][t], carried, pre[t])]
+                before = [math.tanh(v) for v in pre[t - 1]] if t > 0 else self.h0[n]
+                for j, g in enumerate(da):
+                    d_b[j] += g  # dL/db = sum over steps and rows of da
+                    for d, v in enumerate(self.x[n][t]):
+                        d_wx[d][j] += v * g  # dL/dWx = sum_t x_t^T da_t
+                    for k, v in enumerate(before):
+                        d_wh[k][j] += v * g  # dL/dWh = sum_t h_{t-1}^T da_t
+                rows[t] = [sum(g * w for g, w in zip(da, w_row)) for w_row in wx]  # da Wx^T
+                carried = [sum(g * w for g, w in zip(da, w_row)) for w_row in wh]  # da Wh^T
+            dx.append(rows)
+            dh0.append(carried)
+        self.grads, self.dh0 = {"Wx": d_wx, "Wh": d_wh, "b": d_b}, dh0
+        return dx
+
+
+class IndexedLastStep:
+    """y[n] = x[n][T - 1] read at index T - 1; dx built as zeros with dy written into the last step."""
+
+    component, kind = "last_step", "correct"
+
+    def __init__(self):
+        self.params, self.grads = {}, {}
+
+    def forward(self, x):
+        self.shape = (len(x), len(x[0]), len(x[0][0]))
+        return [[v for v in sequence[len(sequence) - 1]] for sequence in x]
+
+    def backward(self, dy):
+        n, steps, width = self.shape
+        dx = [[[0.0] * width for _ in range(steps)] for _ in range(n)]
+        for i, row in enumerate(dy):
+            dx[i][steps - 1] = list(row)
+        return dx
+
+
+CORRECT += [LoopRNN, IndexedLastStep]
 
 
 def logistic_of(v):

@@ -323,3 +323,181 @@ class GRUResetBeforeProduct(GRU):
             h = [[(1.0 - zv) * nv + zv * hv for zv, nv, hv in zip(*rows)] for rows in zip(z, n, h)]
             steps.append(h)
         return as_sequences(steps)
+
+
+class GRUUpdateGateSwappedFromH0(GRUUpdateGateSwapped):
+    """The same swap, seen from a given h0: with z = 1 the state moves away from h0."""
+
+    component, property, words = "gru", "a_saturated_update_gate_keeps_h0", "h must stay h0"
+
+
+class GRUIgnoresH0(GRU):
+    """forward(x, h0) starts from zeros whatever h0 is given."""
+
+    component, property, words = "gru", "a_sequence_of_length_1_is_one_step", "running step"
+
+    def forward(self, x, h0=None):
+        return super().forward(x)
+
+
+class LSTMIgnoresC0(LSTM):
+    """forward(x, h0, c0) starts the cell from zeros whatever c0 is given."""
+
+    component, property, words = "lstm", "a_sequence_of_length_1_is_one_step", "and c0 = the c_last"
+
+    def forward(self, x, h0=None, c0=None):
+        return super().forward(x, h0)
+
+
+class LSTMWithoutCellTanh(LSTM):
+    """h_t = o * c_t: the tanh of the cell state is left out of the output."""
+
+    component, property, words = "lstm", "an_open_input_gate_writes_g_into_the_cell", "h_t = tanh(c_t)"
+
+    def forward(self, x, h0=None, c0=None):
+        super().forward(x, h0, c0)
+        self.h = [self.h[0]] + [[[ov * cv for ov, cv in zip(*rows)] for rows in zip(gates[3], c)]
+                                for gates, c in zip(self.gates, self.c[1:])]
+        return [[list(self.h[t + 1][n]) for t in range(len(self.gates))] for n in range(len(x))]
+
+
+class LSTMForgetAndInputGatesSwapped(Relabelled, LSTM):
+    """Blocks 0 and 1 of a read as f and i: c_t = i * c_{t-1} + f * g, in forward and backward alike."""
+
+    component, property, words = "lstm", "an_open_forget_gate_and_a_closed_input_gate_keep_c", "c must stay c0"
+
+    def relabel(self, p):
+        return reordered(p, (1, 0, 2, 3), self.n_hidden)
+
+    def forward(self, x, h0=None, c0=None):
+        return self.relabelled(super().forward, x, h0, c0)
+
+    def backward(self, dy):
+        dx = self.relabelled(super().backward, dy)
+        self.grads = {name: self.relabel(g) for name, g in self.grads.items()}
+        return dx
+
+
+# Embedding and gradient clipping ------------------------------------------------------------------------------
+
+from reference.embedding import Embedding, looked_up  # noqa: E402
+from reference.gradient_clipping import ClippedSGD, clip_grad_norm, squares  # noqa: E402
+from reference.sgd import SGD  # noqa: E402
+
+
+class EmbeddingWithItsOwnDW(Embedding):
+    """The reference's forward and dx; dW from wrong_dw(dy), which each planted bug below writes."""
+
+    def backward(self, dy):
+        dx = super().backward(dy)
+        self.grads["W"] = self.wrong_dw(dy)
+        return dx
+
+    def zeros(self, rows, columns):
+        return [[0.0] * columns for _ in range(rows)]
+
+
+class EmbeddingOverwritesRepeats(EmbeddingWithItsOwnDW):
+    """dW[v] = dy at each position (= instead of +=): a repeated id keeps only its last position's dy."""
+
+    component, block, diagnosis = "embedding", "dW", "overwritten-repeats"
+
+    def wrong_dw(self, dy):
+        dW = self.zeros(len(self.params["W"]), len(self.params["W"][0]))
+        for v, dy_row in positions(self.ids, dy):
+            dW[v] = list(dy_row)
+        return dW
+
+
+class EmbeddingGradientToNextRow(EmbeddingWithItsOwnDW):
+    """dy added to the row of id + 1 (wrapping at the end of the table) instead of the row of the id."""
+
+    component, block, diagnosis = "embedding", "dW", "wrong-row"
+
+    def wrong_dw(self, dy):
+        n_vocab = len(self.params["W"])
+        dW = self.zeros(n_vocab, len(self.params["W"][0]))
+        for v, dy_row in positions(self.ids, dy):
+            dW[(v + 1) % n_vocab] = [a + g for a, g in zip(dW[(v + 1) % n_vocab], dy_row)]
+        return dW
+
+
+class EmbeddingTransposedGradient(EmbeddingWithItsOwnDW):
+    """dW built as (dim, V), dW[j][v] += dy[j]: the transpose of the table's gradient."""
+
+    component, block, diagnosis = "embedding", "dW", "transposed"
+
+    def wrong_dw(self, dy):
+        dW = self.zeros(len(self.params["W"][0]), len(self.params["W"]))
+        for v, dy_row in positions(self.ids, dy):
+            for j, g in enumerate(dy_row):
+                dW[j][v] += g
+        return dW
+
+
+class EmbeddingWithoutIdCheck(Embedding):
+    """Looks ids up without checking them: -1 silently reads the last row, n_vocab raises an IndexError."""
+
+    component, property, words = "embedding", "ids_out_of_range_are_refused", "raise ValueError naming the rule"
+
+    def forward(self, ids):
+        self.ids = ids
+        return looked_up(ids, self.params["W"])
+
+
+class EmbeddingReturnsDy(Embedding):
+    """backward returns dy itself as dx, as if ids were numbers the output passed through."""
+
+    component, property, words = "embedding", "backward_returns_zeros_of_the_ids_shape", "zeros of the ids' shape"
+
+    def backward(self, dy):
+        super().backward(dy)
+        return dy
+
+
+def positions(ids, dy):
+    """(id, dy row) for every position of ids, (N,) or (N, T)."""
+    if isinstance(ids, list):
+        return [pair for v, g in zip(ids, dy) for pair in positions(v, g)]
+    return [(ids, dy)]
+
+
+class ClippedSGDPerTensorNorm(ClippedSGD):
+    """Each gradient clipped by its own norm: every name scaled by its own factor, the step's direction changed."""
+
+    component, property, words = "gradient_clipping", "clipping_keeps_every_direction", "a norm per tensor"
+
+    def step(self, params, grads):
+        clipped = {}
+        for name, g in grads.items():
+            norm = squares(g) ** 0.5
+            c = self.max_norm / norm if norm > self.max_norm else 1.0
+            clipped[name] = scaled(g, c)
+        SGD.step(self, params, clipped)
+
+
+class ClippedSGDAlwaysScales(ClippedSGD):
+    """Every gradient scaled by max_norm / ||g||, even when ||g|| is below max_norm: small steps are stretched."""
+
+    component, property, words = "gradient_clipping", "below_the_bound_nothing_changes", "scaled up to max_norm?"
+
+    def step(self, params, grads):
+        norm = sum(squares(g) for g in grads.values()) ** 0.5
+        self.norm = norm
+        c = self.max_norm / norm if norm else 1.0
+        SGD.step(self, params, {name: scaled(g, c) for name, g in grads.items()})
+
+
+class ClippedSGDClipsGradsInPlace(ClippedSGD):
+    """Clips the grads it is given in place (clip_grad_norm on grads itself), then steps: the layers' grads change."""
+
+    component, property, words = "gradient_clipping", "step_leaves_grads_as_given_when_it_clips", "clip copies"
+
+    def step(self, params, grads):
+        self.norm = clip_grad_norm(grads, self.max_norm)
+        SGD.step(self, params, grads)
+
+
+def scaled(g, c):
+    """A copy of the tensor g with every entry times c."""
+    return [scaled(v, c) for v in g] if isinstance(g, list) else g * c

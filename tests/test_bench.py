@@ -7,7 +7,7 @@ import math
 import pytest
 
 import reference
-from checks.instruments import bench, implementations, peers, sequence_bench
+from checks.instruments import bench, bench_cnn, cnn, implementations, peers, sequence_bench
 from checks.instruments.compare_recurrent import windows
 
 TOLERANCE = 1e-12  # the implementations add in different orders; they agree to rounding
@@ -107,6 +107,8 @@ def test_the_benchmark_refuses_a_repeat_count_below_one(capsys):
     assert "--repeats" in capsys.readouterr().err
 
 
+# The LSTM on the bike windows -------------------------------------------------------------------------------
+
 @pytest.fixture(scope="module")
 def window_batch():
     """The first batch of 32 training windows: x (32, 24, 6), t (32, 1)."""
@@ -155,7 +157,7 @@ def test_an_lstm_that_drops_the_cell_gradient_disagrees_with_the_reference(windo
 
 def test_the_sequence_row_runs_in_a_tiny_mode():
     lines = []
-    code = bench.main(["--rows", "32", "--repeats", "1", "--no-make-check", "--no-growth"], out=lines.append)
+    code = bench.main(["--rows", "32", "--repeats", "1", "--no-make-check", "--no-growth", "--no-cnn"], out=lines.append)
     output = "\n".join(lines)
     assert code == 0, output
     assert "One epoch of LSTM(6, 16) -> LastStep -> Dense(16, 1) on " in output
@@ -163,3 +165,77 @@ def test_the_sequence_row_runs_in_a_tiny_mode():
     assert any(line.startswith("plain ") for line in lines), output
     assert "Gradient check of LSTM(D = 5, H = 4) on x (N = 3, T = 6, D = 5): 250 entries" in output
     assert "passed (target < 1 s of CPU time: " in output
+
+
+# The digits CNN ---------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def images():
+    """The first batch of 32 digits: x (32, 1, 8, 8), labels (32,)."""
+    return cnn.digits_data(cnn.BATCH)
+
+
+@pytest.fixture(scope="module")
+def cnn_expected(images):
+    """The reference CNN's loss and gradients [dW, db, dWd, dbd] at the initial weights."""
+    return cnn.Reference(cnn.initial_weights()).gradients(*images)
+
+
+def cnn_peers():
+    return [cnn.Plain, bench_cnn.PlainNoInputGradient] + ([cnn.Torch] if peers.torch_available() else [])
+
+
+def test_the_cnn_gradients_have_the_shapes_of_the_digits_network(cnn_expected):
+    L, (dW, db, dWd, dbd) = cnn_expected
+    assert 2.0 < L < 3.0  # about log 10 at the start
+    assert (len(dW), len(dW[0]), len(dW[0][0]), len(dW[0][0][0]), len(db), len(dWd), len(dWd[0]), len(dbd)) == (
+        8, 1, 3, 3, 8, 128, 10, 10)
+    assert len(flatten([dW, db, dWd, dbd])) == 1370
+
+
+@pytest.mark.parametrize("cls", cnn_peers(), ids=lambda cls: cls.name)
+def test_a_cnn_peer_computes_the_reference_loss_and_gradients(cls, images, cnn_expected):
+    L, grads = cls(cnn.initial_weights()).gradients(*images)
+    assert_close(L, cnn_expected[0], f"{cls.name}: the loss")
+    assert_close(grads, cnn_expected[1], f"{cls.name}: the gradients [dW, db, dWd, dbd]")
+
+
+@pytest.mark.parametrize("cls", cnn_peers(), ids=lambda cls: cls.name)
+def test_a_cnn_peer_takes_the_reference_steps(cls):
+    x, t = cnn.digits_data(3 * cnn.BATCH)
+    ours, theirs = cnn.Reference(cnn.initial_weights()), cls(cnn.initial_weights())
+    xs, ts = theirs.prepare(x, t)
+    for step in range(3):
+        batch = slice(step * cnn.BATCH, (step + 1) * cnn.BATCH)
+        L = theirs.step(xs[batch], ts[batch])
+        L = L.item() if hasattr(L, "item") else L
+        assert_close(L, ours.step(x[batch], t[batch]), f"{cls.name}: the loss before step {step + 1}")
+
+
+def test_a_plain_cnn_with_a_flipped_kernel_does_not_compute_the_reference_gradients(images, cnn_expected):
+    class Flipped(cnn.Plain):
+        def __init__(self, weights):
+            super().__init__(weights)
+            self.filters = [f[::-1] for f in self.filters]  # convolution in the textbook's sense: the kernel flipped
+
+    _, grads = Flipped(cnn.initial_weights()).gradients(*images)
+    with pytest.raises(AssertionError, match="the gradients"):
+        assert_close(grads, cnn_expected[1], "flipped: the gradients")
+
+
+def test_the_teaching_size_cnn_passes_a_full_gradient_check():
+    seconds, report = bench_cnn.teaching_gradient_check(repeats=1)
+    assert report.passed, report
+    assert sum(len(b.entries) for b in report.blocks) == 2 * 9 + 2 + 8 * 10 + 10 + 2 * 16  # params, then x
+
+
+def test_the_benchmark_times_the_cnn_in_a_tiny_mode():
+    lines = []
+    code = bench.main(["--rows", "64", "--repeats", "1", "--no-make-check", "--no-growth", "--no-sequences"],
+                      out=lines.append)
+    output = "\n".join(lines)
+    assert code == 0, output
+    assert "One epoch of the digits CNN" in output and "64 images" in output
+    assert any(line.startswith("plain Python ") for line in lines), output
+    assert "reference CNN epoch vs plain Python" in output and "teaching-size CNN" in output
+    assert "micrograd in its fastest mode: one example per step" in output or not peers.micrograd_available()

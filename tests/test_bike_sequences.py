@@ -5,7 +5,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from checks import baseline
+from checks import baseline, tasks
 from checks.kinds import SEQUENCES
 from reference.dense import Dense
 from reference.mse import MSE
@@ -78,7 +78,7 @@ def test_persistence_reads_the_count_lag_hours_before_the_target():
 def test_both_persistence_forecasts_beat_the_mean_on_the_test_windows():
     (_, y_train), _, (x_test, y_test) = load()
     mean = math.fsum(t[0] for t in y_train) / len(y_train)
-    score = baseline.mean_squared_error
+    score = tasks.mean_squared_error
     for lag in LAGS.values():
         assert score(persistence(x_test, lag), y_test) < 0.35 * score([[mean]] * len(y_test), y_test)
 

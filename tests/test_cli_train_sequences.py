@@ -155,7 +155,7 @@ def test_a_run_with_bptt_trains_a_different_model_from_the_same_start(tmp_path, 
 
 
 def test_the_shipped_lstm_config_describes_an_lstm_on_windows_with_truncated_bptt():
-    config = load_config(os.path.join(ROOT, "configs", "bike_lstm.json"))
+    config = load_config(os.path.join(ROOT, "reference", "trainer", "configs", "bike_lstm.json"))
     assert config["data"]["window"] == 24 and config["data"]["every"] % 2 and config["data"]["every"] % 3
     assert [layer["type"] for layer in config["model"]["layers"]] == ["lstm", "last_step", "dense"]
     assert config["bptt"] == 6 and config["loss"] == "mse"

@@ -4,7 +4,7 @@ import sys
 import pytest
 
 import reference
-from checks.instruments import compare_recurrent, compare_torch, implementations, peers
+from checks.instruments import cnn, compare_recurrent, compare_torch, implementations, peers
 from tests import planted_recurrence
 
 ROWS = 200  # 4 batches of 64 and one of 8
@@ -45,11 +45,15 @@ def test_the_largest_difference_names_the_entry():
     assert (found.size, found.where(), found.ours, found.theirs) == (0.5, "epoch 3, step 7, 2.W[1][0]", 3.0, 3.5)
 
 
-@pytest.mark.skipif(not peers.torch_available(), reason="torch is not installed: make compare-torch installs its CPU "
-                                                        "build, make test does not need it")
+NEEDS_TORCH = pytest.mark.skipif(not peers.torch_available(), reason="torch is not installed: make compare-torch "
+                                                                    "installs its CPU build, make test does not need it")
+
+
+@NEEDS_TORCH
 def test_reference_and_torch_agree_to_1e_9_on_a_short_run():
     printed = []
-    assert compare_torch.main(["--rows", str(ROWS), "--epochs", "2", "--no-recurrent"], out=printed.append) == 0
+    assert compare_torch.main(["--rows", str(ROWS), "--epochs", "2", "--no-recurrent", "--cnn-epochs", "0"],
+                              out=printed.append) == 0
     assert printed[-1].startswith("Largest gradient difference over 8 steps and 57 parameters: ")
     assert printed[-1].endswith("under 1e-9: reference and PyTorch agree.")
     assert "epoch    reference loss" in "\n".join(printed)
@@ -62,10 +66,6 @@ def test_without_torch_it_says_how_to_install_it_and_exits_0(monkeypatch):
     text = "\n".join(printed)
     assert text.startswith("PyTorch is not installed here") and "torch==2.13.0+cpu" in text
     assert "make compare-torch" in text and "pip install" in text and len(text.splitlines()) <= 6
-
-
-NEEDS_TORCH = pytest.mark.skipif(not peers.torch_available(), reason="torch is not installed: make compare-torch "
-                                                                    "installs its CPU build, make test does not need it")
 
 
 @pytest.fixture(scope="module")
@@ -108,7 +108,42 @@ def test_a_planted_backward_mistake_diverges_from_torch_and_is_named(monkeypatch
 @NEEDS_TORCH
 def test_make_compare_torch_runs_the_recurrent_layers_after_the_mlp():
     printed = []
-    assert compare_torch.main(["--rows", "32", "--epochs", "1"], out=printed.append) == 0
+    assert compare_torch.main(["--rows", "32", "--epochs", "1", "--cnn-epochs", "0"], out=printed.append) == 0
     text = "\n".join(printed)
     assert "The recurrent layers RNN, LSTM, GRU (D = 6, H = 8)" in text
     assert sum("they agree" in line for line in printed) == 6
+
+
+# The digits CNN ---------------------------------------------------------------------------------------------
+
+def test_two_cnns_that_compute_the_same_agree_and_a_flipped_kernel_is_named_at_the_first_step():
+    x, t = cnn.digits_data(64)
+
+    class Flipped(cnn.Plain):
+        def __init__(self, weights):
+            super().__init__(weights)
+            self.filters = [f[::-1] for f in self.filters]
+
+    _, largest, first = compare_torch.compare(cnn.Reference(cnn.initial_weights()), cnn.Plain(cnn.initial_weights()),
+                                              x, t, 1, cnn.BATCH, names=cnn.NAMES)
+    assert first is None and largest.size < 1e-12
+    _, _, first = compare_torch.compare(cnn.Reference(cnn.initial_weights()), Flipped(cnn.initial_weights()), x, t, 1,
+                                        cnn.BATCH, names=cnn.NAMES)
+    assert (first.epoch, first.step) == (1, 1) and first.name in cnn.NAMES
+    lines, code = compare_torch.verdict(first, first, 2, 1370, layout="the layout")
+    assert code == 1 and "; the layout. Look at that layer's backward" in lines[0]
+
+
+@NEEDS_TORCH
+def test_the_reference_cnn_and_torch_agree_to_1e_9_on_a_short_run():
+    printed = []
+    assert compare_torch.main(["--rows", "64", "--epochs", "1", "--cnn-epochs", "1", "--no-recurrent"], out=printed.append) == 0
+    assert printed[-1].startswith("Largest gradient difference over 2 steps and 1370 parameters: ")
+    assert printed[-1].endswith("under 1e-9: reference and PyTorch agree.")
+    assert any(line.startswith("The digits CNN in reference and in PyTorch") for line in printed)
+
+
+def test_a_negative_count_of_cnn_epochs_is_refused(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        compare_torch.main(["--cnn-epochs", "-1"])
+    assert exit_info.value.code == 2 and "--cnn-epochs" in capsys.readouterr().err

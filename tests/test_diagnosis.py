@@ -26,7 +26,8 @@ from tests.diagnosis_gallery import GALLERY
 CODES = {"sign-flip", "scale", "transposed", "single-sample", "zero-gradient", "wrong-input", "accumulates",
          "stale-cache", "mutates-input", "shape", "nondeterministic", "unstable", "unknown", "ignores-upstream",
          "diagonal-only", "wrong-formula", "missing-gamma", "statistics-paths",
-         "not-carried", "not-summed-over-time", "state-off-by-one", "every-step", "wrong-step"}
+         "flipped-kernel", "stride-ignored", "padding-kept", "axes-swapped", "overwritten-overlap",
+         "not-carried", "not-summed-over-time", "state-off-by-one", "every-step", "wrong-step", "overwritten-repeats", "wrong-row"}
 CODES |= {"cell-tanh-slope", "cell-not-carried", "gate-order", "update-gate-swapped"}
 BUGS = planted.GRADIENT_BUGS + planted.PROTOCOL_BUGS
 

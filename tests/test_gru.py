@@ -51,3 +51,10 @@ def test_bad_shapes_are_refused_in_one_line_naming_the_rule(x, h0, message):
     with pytest.raises(ValueError) as error:
         GRU(3, 2).forward(x, h0)
     assert message in str(error.value) and "\n" not in str(error.value)
+
+
+def test_gru_then_last_step_then_dense_beats_the_mean_on_the_bike_sequences():
+    from checks import baseline
+    from checks.components import COMPONENTS
+    result = baseline.run(COMPONENTS["gru"])
+    assert result.passed and result.model_score <= baseline.MARGIN * result.baseline_score, result

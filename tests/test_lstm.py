@@ -62,3 +62,10 @@ def test_the_same_seed_draws_the_same_weights_within_pytorch_s_range():
     a, b, other = LSTM(5, 4, seed=3), LSTM(5, 4, seed=3), LSTM(5, 4, seed=4)
     assert a.params == b.params and a.params != other.params
     assert all(abs(v) <= 0.5 for p in a.params.values() for v in (p if not isinstance(p[0], list) else sum(p, [])))
+
+
+def test_lstm_then_last_step_then_dense_beats_the_mean_on_the_bike_sequences():
+    from checks import baseline
+    from checks.components import COMPONENTS
+    result = baseline.run(COMPONENTS["lstm"])
+    assert result.passed and result.model_score <= baseline.MARGIN * result.baseline_score, result

@@ -13,6 +13,9 @@ the numeric one n, in this order, and returns the first that fits as
                     of step 0 alone, which is 0 when h0 = 0;
 3. zero-gradient    a is 0 at every failing entry, where n is not;
 4. sign-flip        a = -n at every entry;
+   not-carried, not-summed-over-time, state-off-by-one, every-step, wrong-step: a
+                    recurrent layer's own mistakes, recomputed from its x, output and params
+                    with no extra forward call (recurrence_diagnosis.py);
 5. ignores-upstream a is the gradient with dy all ones: the local derivative alone,
                     not multiplied by the upstream gradient;
 6. wrong-input      (dx of an elementwise layer) a = dy f'(q) with the derivative taken
@@ -33,8 +36,12 @@ the numeric one n, in this order, and returns the first that fits as
                     dy - y^2 for dy (1 - y^2) (formulas.py);
     missing-gamma, statistics-paths: a normalization layer's own mistakes, before scale
                     (normalization_diagnosis.py);
-    not-carried, not-summed-over-time, state-off-by-one, every-step, wrong-step: a
-                    recurrent layer's own, before scale (recurrence_diagnosis.py);
+    overwritten-overlap, statistics-paths on images: pooling and spatial normalization mistakes,
+                    before scale (pooling_diagnosis.py);
+    padding-kept, axes-swapped, flipped-kernel, stride-ignored: a convolution's own mistakes, first of all
+                    (two of them explain a wrong shape) (convolution_diagnosis.py);
+    overwritten-repeats, wrong-row: a lookup table's own mistakes on integer ids, before scale
+                    (embedding_diagnosis.py);
 12. unknown         detected, but nothing above fits: the evidence then gives the
                     closest description the numbers support (formulas.closest).
 
@@ -52,7 +59,8 @@ failing block (dx, then the parameters) whose code is not unknown wins;
 unstable, a probe at extreme inputs, is the code when every block passes.
 """
 from checks import nested
-from checks.gradcheck import factors, formulas, gate_diagnosis, normalization_diagnosis, recurrence_diagnosis
+from checks.gradcheck import (convolution_diagnosis, embedding_diagnosis, factors, formulas, gate_diagnosis,
+                             normalization_diagnosis, pooling_diagnosis, recurrence_diagnosis)
 from checks.gradcheck.evidence import all_fit, count, fits, reread
 
 def transposed(block, subject):
@@ -170,9 +178,10 @@ def wrong_formula(block, subject):
     return found and ("wrong-formula", f"{found}; {reread(subject)}")
 
 
-HYPOTHESES = [transposed, wrong_shape, *gate_diagnosis.HYPOTHESES, zero_gradient, sign_flip, ignores_upstream,
-              wrong_input, diagonal_only, single_sample, stale_cache, *normalization_diagnosis.HYPOTHESES,
-              *recurrence_diagnosis.HYPOTHESES, factors.scale, wrong_formula]
+HYPOTHESES = [*convolution_diagnosis.HYPOTHESES, transposed, wrong_shape, *gate_diagnosis.HYPOTHESES, zero_gradient,
+              sign_flip, *recurrence_diagnosis.HYPOTHESES, ignores_upstream, wrong_input, diagonal_only, single_sample,
+              stale_cache, *normalization_diagnosis.HYPOTHESES, *pooling_diagnosis.HYPOTHESES,
+              *embedding_diagnosis.HYPOTHESES, factors.scale, wrong_formula]
 
 
 def diagnose(block, subject):

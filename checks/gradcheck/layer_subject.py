@@ -10,7 +10,8 @@ blocks are still compared exactly.
 
 Any rank: x is (N, D), (N, T, D), (N, C, H, W), ..., and so are y and dy; the
 hypotheses that read entries as (row, column) (elementwise, wrong_points)
-apply to rank 2 only. A stochastic layer's draw is held fixed (checks/held.py):
+apply to rank 2 only. Integer ids (Embedding's input) are never perturbed: their dx block and the
+extreme-input probe are skipped, and the earlier input is the ids reversed (specs/protocol.md). A stochastic layer's draw is held fixed (checks/held.py):
 the state of its `rng` is saved before the first forward and restored before
 every forward. A layer whose rows depend on each other (rows_independent =
 False, e.g. batch statistics) is compared as a whole: every entry of x is
@@ -24,7 +25,7 @@ from checks import nested
 from checks.gradcheck import probes, slopes
 from checks.held import held
 from checks.gradcheck.finite_differences import Entry, judge, numeric_entries, sweep
-from checks.gradcheck.subjects import Stop, Subject, earlier_point, short
+from checks.gradcheck.subjects import Stop, Subject, earlier_point, integer_ids, short
 
 
 class LayerSubject(Subject):
@@ -55,7 +56,7 @@ class LayerSubject(Subject):
         self.analytic = self.backward(guard)
         probes.repeat(self.analytic, lambda: self.backward(guard), findings, "backward")
         probes.repeat_forward(self.y, lambda: self.output(self.call(guard.give("x", x)), guard), findings)
-        for label, big in probes.layer_extremes(x):
+        for label, big in [] if integer_ids(x) else probes.layer_extremes(x):  # ids have no magnitude to scale
             probes.stable(lambda: self.extreme(big, guard), label, self.spec, findings)
         self.edits = any(f.code == "mutates-input" for f in findings)
 
@@ -97,8 +98,10 @@ class LayerSubject(Subject):
         return self.work if name == "dx" else self.layer.params[name[1:]]
 
     def blocks(self):
+        """dx (unless x holds integer ids, which are never perturbed: specs/protocol.md), then every parameter."""
         params = self.layer.params
-        return [("dx", self.work, self.analytic["dx"])] + [
+        inputs = [] if integer_ids(self.x) else [("dx", self.work, self.analytic["dx"])]
+        return inputs + [
             ("d" + n, params[n], self.analytic[f"grads['{n}']"]) for n in params]
 
     def sweep(self, name):

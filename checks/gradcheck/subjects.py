@@ -61,8 +61,17 @@ class Counted(Passing):
 
 
 def earlier_point(x):
-    """Another valid input of the same shape (0.75 - x / 2 stays in [0.25, 0.75] for probabilities)."""
+    """Another valid input of the same shape (0.75 - x / 2 stays in [0.25, 0.75] for probabilities); for integer
+    ids, the same ids in reversed order (specs/protocol.md, "Integer inputs")."""
+    if integer_ids(x):
+        return nested.unflatten(nested.flatten(x)[::-1], nested.shape(x))
     return nested.apply(lambda v: 0.75 - 0.5 * v, x)
+
+
+def integer_ids(x):
+    """Whether every entry of x is an int (not a bool): ids, which the checker never perturbs."""
+    entries = nested.flatten(x)
+    return bool(entries) and all(isinstance(v, int) and not isinstance(v, bool) for v in entries)
 
 
 def short(value, limit=60):

@@ -8,8 +8,8 @@
     (nnref is the same command, once the project is installed)
 
 The verdict is computed where the submission cannot reach it: the submission
-runs in runner.py, a child process (process.py) that only answers calls with
-plain JSON numbers; the grader holds proxies that follow the protocol
+runs in runner.py (and the child-side modules it loads), a child process
+(process.py) that only answers calls with plain JSON numbers; the grader holds proxies that follow the protocol
 (remote.py, proxies.py, optimizer_proxy.py) and runs the project's own checks on them (checklist.py), scores
 them with a rubric (rubric.py), and writes the report (report.py, formats.py).
 specs/grading.md describes the rubric, the isolation and the limits.

@@ -55,7 +55,8 @@ RULES = {  # check -> (its properties, the gradient checker's codes for it, the 
 }
 RULE_PROPERTIES = {name for props, _, _, _ in RULES.values() for name in props}
 CONVENTIONS = {  # properties that pin the spec's choice at a kink, where any subgradient is a right answer
-    "derivative_is_1_above_0_and_0_at_and_below_the_kink", "derivative_is_1_above_0_and_alpha_at_and_below_0"}
+    "derivative_is_1_above_0_and_0_at_and_below_the_kink", "derivative_is_1_above_0_and_alpha_at_and_below_0",
+    "a_tie_sends_dy_to_the_first_maximum_alone"}
 LAYERS_AND_LOSSES = (LAYER, LOSS)
 APPLIES = {"forward": LAYERS_AND_LOSSES, "value": LAYERS_AND_LOSSES, "gradient": (LAYER, LOSS, OPTIMIZER),
            "consistency": LAYERS_AND_LOSSES, **{name: LAYERS_AND_LOSSES for name in RULES},

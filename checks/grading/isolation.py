@@ -5,8 +5,9 @@ current() finds out once per process which mode this machine allows:
 - "sandbox": the child runs under bubblewrap (bwrap) in new user, PID,
   network, IPC, UTS and mount namespaces, as uid 65534, in a new session,
   killed when the grader dies. It sees a read-only view of /usr (and the
-  /bin, /lib links), of Python's installation and of the two files of the
-  grader it runs (runner.py, guard.py, mounted at /grader); a read-only view
+  /bin, /lib links), of Python's installation and of the grader's
+  child-side files (CHILD_FILES: runner.py, guard.py and the modules
+  runner.py loads, mounted at /grader); a read-only view
   of the submission's files; and a tmpfs of at most `Limits.disk` bytes at
   its sandbox directory, the only place it can write. The project, other
   submissions, the reports and other processes are not there to be seen.
@@ -25,10 +26,12 @@ import sys
 import tempfile
 from dataclasses import dataclass
 
+from checks.grading.runner import CHILD_MODULES
+
 NOBODY = 65534
 INSIDE = "/grader"  # where the child-side files are mounted in the sandbox
 HERE = os.path.dirname(os.path.abspath(__file__))
-CHILD_FILES = ("runner.py", "guard.py")  # the only project files a sandboxed child can see
+CHILD_FILES = ("runner.py", "guard.py", *(f"{name}.py" for name in CHILD_MODULES))  # all a sandboxed child can see
 PYTHON = os.path.realpath(sys.executable)
 PREFIXES = sorted({os.path.realpath(p) for p in (sys.base_prefix, sys.base_exec_prefix)})
 SYSTEM_LINKS = ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")

@@ -12,7 +12,7 @@ import shutil
 import subprocess
 
 from checks.grading import isolation
-from checks.grading.runner import LIBRARY
+from checks.grading.child_calls import LIBRARY
 
 
 def start(sandbox, limits, places):

@@ -7,7 +7,7 @@ ProtocolError: the child is no longer trusted to answer. Values are checked
 entry by entry: only ints and floats in nested lists; NaN, infinity, strings,
 objects and bools make an InvalidValue that names the entry.
 
-Vectors and matrices of floats cross both ways packed (runner.pack): the
+Vectors and matrices of floats cross both ways packed (child_packing.pack): the
 doubles' bytes in base64 rather than decimal text. The grader unpacks an
 answer's value before it reads it, and a packed list whose shape does not
 match its bytes is a ProtocolError like any other broken frame.
@@ -17,7 +17,7 @@ import math
 import re
 from itertools import chain
 
-from checks.grading.runner import pack, unpack
+from checks.grading.child_packing import pack, unpack
 
 MAX_DEPTH = 8
 KEYS = {"id", "ok", "value", "error", "refusals"}

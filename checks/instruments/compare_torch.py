@@ -9,17 +9,20 @@ run prints each epoch's mean batch loss of both side by side, and the largest
 gradient difference; it fails (exit 1) when a difference exceeds 1e-9, naming
 the epoch, the step, the parameter and the entry where it first did.
 
+Then the digits CNN the same way (checks/instruments/compare_cnn.py), and the
+recurrent layers RNN, LSTM and GRU on windows of the bike data
+(checks/instruments/compare_recurrent.py).
+
 torch is an optional extra: without it the run says how to install it and
 exits 0, since nothing is wrong with the project. The two sides are the
-classes of checks/instruments/implementations.py and peers.py. Then the recurrent layers RNN, LSTM and GRU
-are compared the same way on windows of the bike data (checks/instruments/compare_recurrent.py).
+classes of checks/instruments/implementations.py and peers.py.
 Run as `python -m checks.instruments.compare_torch` (--help).
 """
 import random
 import sys
 from dataclasses import dataclass
 
-from checks.instruments import implementations, peers
+from checks.instruments import compare_cnn, implementations, peers
 from checks.cli import Parser
 from reference.minibatches import minibatches
 
@@ -69,19 +72,21 @@ def entries(gradient, index=()):
             yield index + (i,), value
 
 
-def largest_difference(ours, theirs, epoch, step):
-    """The entry of [dW1, db1, dW2, db2] where two sides' gradients differ most."""
+def largest_difference(ours, theirs, epoch, step, names=NAMES):
+    """The entry of the gradients (named by names: [dW1, db1, dW2, db2] by default) where two sides differ most."""
     found = Difference(-1.0)
-    for name, mine, other in zip(NAMES, ours, theirs):
+    for name, mine, other in zip(names, ours, theirs):
         for (index, a), (_, b) in zip(entries(mine), entries(other)):
             if abs(a - b) > found.size:
                 found = Difference(abs(a - b), epoch, step, name, index, a, b)
     return found
 
 
-def compare(ours, theirs, x, t, epochs=EPOCHS, batch=implementations.BATCH, seed=SEED, tolerance=TOLERANCE):
+def compare(ours, theirs, x, t, epochs=EPOCHS, batch=implementations.BATCH, seed=SEED, tolerance=TOLERANCE,
+            names=NAMES):
     """Train two sides on the same batches, comparing gradients before each step; -> (epochs, largest, first
-    difference above tolerance or None). A side has gradients(x, t) -> (L, grads) and descend()."""
+    difference above tolerance or None). A side has gradients(x, t) -> (L, grads) and descend(); names name the
+    gradients."""
     rng, rows, largest, first = random.Random(seed), [], Difference(), None
     for epoch in range(1, epochs + 1):
         losses, in_epoch = ([], []), Difference()
@@ -90,7 +95,7 @@ def compare(ours, theirs, x, t, epochs=EPOCHS, batch=implementations.BATCH, seed
             (loss_a, grads_a), (loss_b, grads_b) = ours.gradients(xb, tb), theirs.gradients(xb, tb)
             losses[0].append(loss_a)
             losses[1].append(loss_b)
-            found = largest_difference(grads_a, grads_b, epoch, step)
+            found = largest_difference(grads_a, grads_b, epoch, step, names)
             in_epoch = max(in_epoch, found, key=lambda d: d.size)
             if first is None and found.size > tolerance:
                 first = found
@@ -110,15 +115,17 @@ def table(rows):
     return lines
 
 
-def verdict(largest, first, steps, parameters, tolerance=TOLERANCE):
-    """The closing lines and the exit code: 0 when every gradient entry agreed within tolerance."""
+def verdict(largest, first, steps, parameters, tolerance=TOLERANCE,
+            layout="0.W and 2.W are the transposes of PyTorch's weights"):
+    """The closing lines and the exit code: 0 when every gradient entry agreed within tolerance; layout says how the
+    reference's parameters map onto PyTorch's."""
     limit = f"{tolerance:.0e}".replace("e-0", "e-")
     if first is None:
         return [f"Largest gradient difference over {steps} steps and {parameters} parameters: {largest.size:.1e} "
                 f"({largest.where()}), under {limit}: reference and PyTorch agree."], 0
     return [f"reference and PyTorch diverged: at {first.where()} the gradients differ by {first.size:.3e} > "
-            f"{limit} (reference {first.ours!r}, PyTorch {first.theirs!r}); 0.W and 2.W are the transposes of "
-            "PyTorch's weights. Look at that layer's backward and at the order of the steps."], 1
+            f"{limit} (reference {first.ours!r}, PyTorch {first.theirs!r}); {layout}. Look at that layer's "
+            "backward and at the order of the steps."], 1
 
 
 def arguments(argv):
@@ -128,9 +135,13 @@ def arguments(argv):
     p.add_argument("--lr", type=float, default=implementations.LR, help=f"learning rate (default {implementations.LR})")
     p.add_argument("--hidden", type=int, default=implementations.HIDDEN, help=f"hidden units (default {implementations.HIDDEN})")
     p.add_argument("--no-recurrent", action="store_true", help="skip the RNN, LSTM and GRU comparison")
+    p.add_argument("--cnn-epochs", type=int, default=compare_cnn.EPOCHS,
+                   help=f"epochs of the digits CNN (default {compare_cnn.EPOCHS}; 0 skips it)")
     args = p.parse_args(argv)
     if args.epochs < 1 or args.hidden < 1 or (args.rows is not None and args.rows < 1) or not args.lr > 0:
         p.error("--epochs, --rows and --hidden must be positive whole numbers, and --lr a positive number")
+    if args.cnn_epochs < 0:
+        p.error("--cnn-epochs must be a whole number >= 0")
     return args
 
 
@@ -156,6 +167,9 @@ def main(argv=None, out=print):
     lines, code = verdict(largest, first, steps, 7 * args.hidden + 1)
     for line in lines:
         out(line)
+    if args.cnn_epochs:
+        out("")
+        code = max(code, compare_cnn.run(args.cnn_epochs, args.rows, out))
     return max(code, recurrent(args, out))
 
 

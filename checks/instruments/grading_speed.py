@@ -9,6 +9,11 @@ reduced, sandbox. The course mixes correct submissions with two kinds of
 wrong ones, made from the reference's source.
 
     python -m checks.instruments.grading_speed [--count 100] [--jobs 2] [--repeat 1] [COMPONENT ...]
+    python -m checks.instruments.grading_speed --baseline-seeds N [COMPONENT ...]
+
+--baseline-seeds N prints, for each reference component with a baseline task
+(or those named), its held-out score over the constant's at shuffling seeds
+0 to N - 1: the evidence that the baseline's verdict does not hang on a seed.
 """
 import os
 import resource
@@ -122,9 +127,29 @@ def singles(component, folder, repeat, out):
             f"{'met' if ratio <= SANDBOX else 'NOT met'}")
 
 
+def baseline_seeds(count, names, out=print):
+    """Each reference component's baseline score over the constant's, at seeds 0 to count - 1, and the worst."""
+    from checks import baseline
+    from checks.components import COMPONENTS
+    for name in names or [n for n, c in COMPONENTS.items() if c.task]:
+        ratios = []
+        for seed in range(count):
+            baseline.SEED = seed
+            result = baseline.run(COMPONENTS[name])
+            ratios.append(result.model_score / result.baseline_score)
+        out(f"{name}: worst {max(ratios):.3f} (margin {baseline.MARGIN}), at seeds 0-{count - 1}: "
+            f"{' '.join(f'{r:.3f}' for r in ratios)}")
+
+
 def main(argv=None, out=print):
     if argv is None and sys.argv[1:2] == ["--time-one"]:
         time_one(*sys.argv[2:5])
+        return 0
+    if argv is None and sys.argv[1:2] == ["--baseline-seeds"]:
+        if not sys.argv[2:3] or not sys.argv[2].isdigit() or int(sys.argv[2]) < 1:
+            print("--baseline-seeds must be followed by a positive whole number of seeds", file=sys.stderr)
+            return 2
+        baseline_seeds(int(sys.argv[2]), sys.argv[3:], out)
         return 0
     args = arguments(argv)
     out(f"Grading with the default settings on {os.cpu_count()} cores; courses of {args.count} with --jobs {args.jobs}; "

@@ -9,11 +9,12 @@ from hypothesis import strategies as st
 
 from checks.properties import require_close
 from checks.properties.layers import EVERY_LAYER, WITH_PARAMS
-from checks.properties.lstm import SATURATED, with_bias_blocks
+from checks.properties.lstm import SATURATED, step_by_step, with_bias_blocks
 from checks.properties.rnn import (dh0_is_the_gradient_of_h0, h0_given_equals_prepending_the_state,
                                    the_gradient_of_an_output_at_t_reaches_no_input_after_t,
                                    the_output_at_t_does_not_depend_on_later_inputs)
-from checks.strategies import values
+from checks.state import in_process_only
+from checks.strategies import matrices, values
 
 R, Z, N = range(3)  # the gate blocks of ax and ah, in PyTorch's order
 
@@ -29,6 +30,27 @@ def a_saturated_update_gate_keeps_the_initial_state(subject):
                       "h_t = (1 - z) * n + z * h_{t-1}, so z keeps the old state (z and 1 - z swapped?); y", 1e-9)
 
     holds()
+
+
+@in_process_only
+def a_saturated_update_gate_keeps_h0(subject):
+    """With z = 1 (block 1 of bx at +60), every step returns the state given as h0."""
+
+    @given(subject.inputs, st.data())
+    def holds(x, data):
+        layer = with_bias_blocks(subject.make(), "bx", {Z: SATURATED})
+        h0 = data.draw(matrices(len(x), len(layer.params["Wh"]), values(-1.0, 1.0)))
+        require_close(layer.forward(x, h0), [[row] * len(sequence) for row, sequence in zip(h0, x)],
+                      "with the update gate at z = 1 (block 1 of bx at +60) h must stay h0: z keeps the old state "
+                      "(z and 1 - z swapped?); y", 1e-9)
+
+    holds()
+
+
+@in_process_only
+def a_sequence_of_length_1_is_one_step(subject):
+    """Running x one step at a time (T = 1), passing y[:, -1] as h0, gives the whole run's y."""
+    step_by_step(subject, cell=False)
 
 
 def a_closed_reset_gate_hides_the_hidden_bias_of_n(subject):
@@ -51,5 +73,5 @@ def a_closed_reset_gate_hides_the_hidden_bias_of_n(subject):
 
 PROPERTIES = [*EVERY_LAYER, *WITH_PARAMS, the_output_at_t_does_not_depend_on_later_inputs,
               the_gradient_of_an_output_at_t_reaches_no_input_after_t, a_saturated_update_gate_keeps_the_initial_state,
-              a_closed_reset_gate_hides_the_hidden_bias_of_n, h0_given_equals_prepending_the_state,
-              dh0_is_the_gradient_of_h0]
+              a_closed_reset_gate_hides_the_hidden_bias_of_n, a_saturated_update_gate_keeps_h0,
+              a_sequence_of_length_1_is_one_step, h0_given_equals_prepending_the_state, dh0_is_the_gradient_of_h0]

@@ -32,24 +32,31 @@ def with_bias_blocks(layer, name, blocks):
     return layer
 
 
-@in_process_only
-def a_sequence_of_length_1_is_one_step(subject):
-    """Running x one step at a time (T = 1), passing y[:, -1] as h0 and c_last as c0, gives the whole run's y."""
+def step_by_step(subject, cell):
+    """Run x whole, then one step at a time (T = 1) from the states the earlier steps left: the same y. cell: the
+    layer has a cell state too (an LSTM: c0 in, c_last out)."""
 
     @given(subject.inputs, st.data())
     def holds(x, data):
         whole = subject.make()
         h = sizes_of(whole)[1]
-        h0, c0 = (data.draw(matrices(len(x), h, values(-1.0, 1.0))) for _ in range(2))
-        y = whole.forward(x, h0, c0)
+        start = [data.draw(matrices(len(x), h, values(-1.0, 1.0))) for _ in range(2 if cell else 1)]
+        y = whole.forward(x, *start)
         layer = subject.make()
         for t in range(len(x[0])):
-            y_t = layer.forward([[sequence[t]] for sequence in x], h0, c0)
-            require_close([s[0] for s in y_t], [s[t] for s in y], f"running step {t} alone, from h0 = the h and c0 = "
-                          f"the c_last the earlier steps left, differs from step {t} of the whole run; y", 1e-10)
-            h0, c0 = [s[-1] for s in y_t], layer.c_last
+            y_t = layer.forward([[sequence[t]] for sequence in x], *start)
+            require_close([s[0] for s in y_t], [s[t] for s in y], f"running step {t} alone, from h0 = the last h"
+                          f"{' and c0 = the c_last' if cell else ''} the earlier steps left, differs from step {t} of "
+                          "the whole run; y", 1e-10)
+            start = [[s[-1] for s in y_t]] + ([layer.c_last] if cell else [])
 
     holds()
+
+
+@in_process_only
+def a_sequence_of_length_1_is_one_step(subject):
+    """Running x one step at a time (T = 1), passing y[:, -1] as h0 and c_last as c0, gives the whole run's y."""
+    step_by_step(subject, cell=True)
 
 
 @in_process_only

@@ -15,12 +15,14 @@ from reference.sequential import Sequential
 from reference.sigmoid import Sigmoid
 from reference.softmax import Softmax
 from reference.tanh import Tanh
+from reference.trainer import image_layers
 
 ACTIVATIONS = {"identity": Identity, "relu": ReLU, "leaky_relu": LeakyReLU, "sigmoid": Sigmoid, "tanh": Tanh}
 RECURRENT = {"rnn": RNN, "lstm": LSTM, "gru": GRU}  # layers on sequences (N, T, D) -> (N, T, units)
-LAYERS = {"dense": Dense, "neuron": Neuron, **ACTIVATIONS, "softmax": Softmax, **RECURRENT, "last_step": LastStep}
-SETTINGS = {"dense": ["units"], "leaky_relu": ["alpha"], **{kind: ["units"] for kind in RECURRENT}}
-# the settings a layer entry may carry besides "type"
+LAYERS = {"dense": Dense, "neuron": Neuron, **ACTIVATIONS, "softmax": Softmax, **RECURRENT, "last_step": LastStep,
+          **image_layers.IMAGE_LAYERS}
+SETTINGS = {"dense": ["units"], "leaky_relu": ["alpha"], **{kind: ["units"] for kind in RECURRENT},
+            **image_layers.IMAGE_SETTINGS}  # the settings a layer entry may carry besides "type"
 INITIALIZERS = {"he_normal": he_normal, "xavier_uniform": xavier_uniform}
 
 
@@ -33,10 +35,12 @@ def layers_from_sizes(sizes, activations):
 
 
 def build_layers(layers, n_in, n_out, init="he_normal", seed=0):
-    """A layer list, input width D and output width M -> (Sequential, the list with every width filled in).
+    """A layer list, the input (D, or one image's shape (C, H, W)) and output width M -> (Sequential, the list with
+    every width filled in).
 
-    A dense entry without "units" takes M; every layer with params takes its seed from the next
-    draw of random.Random(seed).getrandbits(32), so one seed fixes every layer.
+    A dense entry without "units" takes M; every layer with params that starts from random numbers (dense, neuron,
+    conv2d) takes its seed from the next draw of random.Random(seed).getrandbits(32), so one seed fixes every layer.
+    An elementwise activation on images is applied to each image's entries (image_layers.OnImages).
     """
     rng, built, filled, width = random.Random(seed), [], [], n_in
     for entry in layers:
@@ -51,20 +55,27 @@ def build_layers(layers, n_in, n_out, init="he_normal", seed=0):
         elif kind in RECURRENT:  # its own initialization (its spec), seeded like the others
             built.append(RECURRENT[kind](width, entry["units"], rng.getrandbits(32)))
             width = entry["units"]
+        elif kind in image_layers.IMAGE_LAYERS:
+            built.append(image_layers.build(entry, tuple(width), rng))
+            width = image_layers.output_shape(entry, tuple(width))
         else:
-            built.append(LAYERS[kind](**{k: v for k, v in entry.items() if k != "type"}))
+            layer = LAYERS[kind](**{k: v for k, v in entry.items() if k != "type"})
+            built.append(image_layers.OnImages(layer) if isinstance(width, (tuple, list)) else layer)
         filled.append(dict(entry))
     return Sequential(built), filled
 
 
 def output_width(layers, n_in):
-    """The width of the last layer's output when the list is applied to D = n_in inputs (dense without units: None)."""
+    """The width of the last layer's output when the list is applied to D = n_in inputs, or to images of shape
+    n_in = (C, H, W) (dense without units: None; still images at the end: their shape)."""
     width = n_in
     for entry in layers:
         if entry["type"] == "dense" or entry["type"] in RECURRENT:
             width = entry.get("units")
         elif entry["type"] == "neuron":
             width = 1
+        elif entry["type"] in image_layers.IMAGE_LAYERS:
+            width = image_layers.output_shape(entry, tuple(width))
     return width
 
 

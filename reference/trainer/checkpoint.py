@@ -10,7 +10,7 @@ import tempfile
 
 from reference.trainer.architecture import LAYERS, build_layers
 from reference.parameters import copy, shape
-from reference.trainer.tabular import width
+from reference.trainer.task import network_input
 
 MODEL_FORMAT = "nn-reference model 2"
 STATE_FORMAT = "nn-reference checkpoint 1"
@@ -119,7 +119,7 @@ def build_from(layers, encoding, path):
             raise ModelError(f"model file '{path}' describes no network this trainer builds: layer {k} is a "
                              f"{json.dumps(kind)}, not one of {', '.join(LAYERS)}")
     try:
-        return build_layers(layers, width(encoding["columns"]), None)[0]
+        return build_layers(layers, network_input(encoding), None)[0]
     except (KeyError, TypeError, ValueError) as e:
         raise ModelError(f"model file '{path}' describes no network this trainer builds ({type(e).__name__}: {e}): "
                          f"layers {json.dumps(layers)[:200]}") from None
@@ -139,11 +139,13 @@ def set_params(model, params, source):
 
 
 def well_formed(value, want):
-    """True when value is a vector (want = (M,)) or a matrix (want = (D, M)) of numbers of that shape."""
+    """True when value is a parameter of numbers of shape want: a vector (M,), a matrix (D, M), a conv weight
+    (F, C, KH, KW)."""
+    if not isinstance(value, list) or len(value) != want[0]:
+        return False
     if len(want) == 1:
-        return isinstance(value, list) and len(value) == want[0] and all(is_number(v) for v in value)
-    return isinstance(value, list) and len(value) == want[0] and all(
-        isinstance(row, list) and len(row) == want[1] and all(is_number(v) for v in row) for row in value)
+        return all(is_number(v) for v in value)
+    return all(well_formed(part, want[1:]) for part in value)
 
 
 def is_number(v):

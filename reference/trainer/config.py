@@ -8,10 +8,12 @@ import difflib
 import json
 import os
 
+from reference.trainer import digits
 from reference.trainer.bike_sharing import FEATURES
 from reference.trainer.config_rules import (BIKE_KEYS, KEYS, OWN_KEYS, ConfigError, check_bike_target, check_data,
                                             check_keys, check_model, check_own_data, check_required, check_sequences,
                                             fail, require)
+from reference.trainer.image_rules import IMAGE_KEYS, check_image_layers, check_images
 
 DEFAULT = {
     "model": {"sizes": [5, 8, 1], "activations": ["relu", "identity"], "init": "he_normal"},
@@ -36,6 +38,18 @@ OWN_DATA = {  # the defaults that change when data.task names the task of a CSV 
     "data": {"csv": None, "task": None, "target": None, "features": None, "split": [0.7, 0.15, 0.15],
              "order": "shuffle", "every": 1},
 }
+# The defaults that change when data.images names a set of images: a small CNN on the handwritten digits
+IMAGES = {
+    "model": {"layers": [{"type": "conv2d", "filters": 8, "kernel_size": 3, "padding": 1}, {"type": "relu"},
+                         {"type": "max_pool2d", "kernel_size": 2}, {"type": "flatten"}, {"type": "dense"}],
+              "init": "he_normal"},
+    "loss": "cross_entropy",
+    "optimizer": {"name": "adam", "lr": 0.01},
+    "epochs": 10,
+    "batch_size": 32,
+    "data": {"images": None, "split": [0.7, 0.1, 0.2], "every": 1},
+}
+IMAGE_SETS = {"digits": digits.SHAPE}  # data.images -> the shape (C, H, W) of one image
 TASKS = ("regression", "classification")
 OPTIMIZERS = {"sgd": {}, "momentum": {"beta": 0.9}, "adam": {"beta1": 0.9, "beta2": 0.999, "eps": 1e-8}}
 SCHEDULES = {"constant": {}, "step": {"every": 10, "factor": 0.5}, "exponential": {"gamma": 0.9},
@@ -65,13 +79,22 @@ def resolve(given, folder=None):
         raise ConfigError(f"a config must be a JSON object of keys, got {type(given).__name__}")
     data = given.get("data", {})
     task = data.get("task") if isinstance(data, dict) else None
+    images = data.get("images") if isinstance(data, dict) else None
     if task is not None:
         require("data.task", task, list(TASKS))
-    defaults = own_data_defaults(task) if task else DEFAULT
+    if images is not None:
+        require("data.images", images, list(IMAGE_SETS))
+    defaults = {**DEFAULT, **copy.deepcopy(IMAGES)} if images else own_data_defaults(task) if task else DEFAULT
     known_keys(given, defaults, "")
     config = merged(given, defaults)
     config["optimizer"] = named_section("optimizer", config["optimizer"], OPTIMIZERS, ["lr"])
     config["schedule"] = named_section("schedule", config["schedule"], SCHEDULES, [])
+    if images:
+        check_keys(config, {**KEYS, **IMAGE_KEYS})
+        check_sequences(config)
+        check_images(config, IMAGE_SETS[images])
+        check_schedule(config)
+        return config
     if task:
         check_required(config["data"])
     else:
@@ -83,11 +106,17 @@ def resolve(given, folder=None):
         check_data(config["data"])
     check_model(config["model"], config["data"], task)
     check_sequences(config)
-    if config["schedule"]["name"] == "cosine" and config["schedule"]["minimum"] >= config["optimizer"]["lr"]:
-        fail("schedule.minimum", "smaller than optimizer.lr", config["schedule"]["minimum"])
+    check_image_layers(config["model"].get("layers", []), None)
+    check_schedule(config)
     if folder and isinstance(config["data"]["csv"], str) and not os.path.isabs(config["data"]["csv"]):
         config["data"]["csv"] = os.path.join(folder, config["data"]["csv"])
     return config
+
+
+def check_schedule(config):
+    """The cosine schedule ends below the learning rate it starts from."""
+    if config["schedule"]["name"] == "cosine" and config["schedule"]["minimum"] >= config["optimizer"]["lr"]:
+        fail("schedule.minimum", "smaller than optimizer.lr", config["schedule"]["minimum"])
 
 
 def own_data_defaults(task):

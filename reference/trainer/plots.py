@@ -174,3 +174,56 @@ def confusion_svg(confusion, classes):
                      f'{escape(str(classes[j]))}: {count}</title></rect>',
                      text(left + cell * j + cell / 2, top + cell * i + cell / 2 + 4, str(count))]
     return svg(top + cell * len(classes) + 30, "Confusion matrix", body)
+
+
+# The learned filters of a network on images: each filter W[f][c] (KH, KW) drawn as a small picture.
+NEGATIVE, POSITIVE = (33, 102, 172), (178, 24, 43)  # blue for weights below 0, red above; white at 0
+FILTER_GAP = 12  # pixels between two filter pictures
+
+
+def shade(value, largest):
+    """A weight -> an SVG color: white at 0, full blue at -largest, full red at +largest."""
+    r, g, b = POSITIVE if value > 0 else NEGATIVE
+    t = min(abs(value) / (largest or 1.0), 1.0)
+    return f"rgb({round(255 + (r - 255) * t)},{round(255 + (g - 255) * t)},{round(255 + (b - 255) * t)})"
+
+
+def filter_picture(kernel, x, y, pixel, largest):
+    """One filter's weights for one input channel, kernel (KH, KW), as KH x KW squares from (x, y)."""
+    cells = [f'<rect x="{x + pixel * j:.1f}" y="{y + pixel * i:.1f}" width="{pixel:.1f}" height="{pixel:.1f}" '
+             f'fill="{shade(v, largest)}"><title>{v:.4g}</title></rect>'
+             for i, row in enumerate(kernel) for j, v in enumerate(row)]
+    outline = (f'<rect x="{x}" y="{y}" width="{pixel * len(kernel[0]):.1f}" height="{pixel * len(kernel):.1f}" '
+               'fill="none" stroke="#999999"/>')
+    return cells + [outline]
+
+
+def filters_panel(name, W, top):
+    """The filters of one conv layer, W (F, C, KH, KW): one row of pictures per input channel, one column per filter,
+    on one color scale -> (SVG elements, the panel's height)."""
+    filters, channels, kh, kw = len(W), len(W[0]), len(W[0][0]), len(W[0][0][0])
+    pixel = max(2.0, min(24.0, (WIDTH - LEFT - RIGHT) / filters / max(kh, kw) - FILTER_GAP / max(kh, kw)))
+    largest = max(abs(v) for f in W for c in f for row in c for v in row)
+    step_x, step_y = pixel * kw + FILTER_GAP, pixel * kh + FILTER_GAP
+    body = [f'<g class="filters" id="filters-{escape(name)}">',
+            text(LEFT, top + 16, f"{name}: {filters} filters of {channels} x {kh} x {kw}; "
+                                 f"color scale -{largest:.3g} (blue) .. 0 (white) .. +{largest:.3g} (red)",
+                 "start", 13)]
+    for f in range(filters):
+        body.append(text(LEFT + f * step_x + pixel * kw / 2, top + 40, str(f), size=11))
+        for c in range(channels):
+            body += filter_picture(W[f][c], LEFT + f * step_x, top + 48 + c * step_y, pixel, largest)
+    for c in range(channels):
+        body.append(text(LEFT - 8, top + 48 + c * step_y + pixel * kh / 2 + 4, f"in {c}", "end", 11))
+    return body + ["</g>"], 60 + channels * step_y
+
+
+def filters_svg(weights):
+    """weights {name: W (F, C, KH, KW)} of the conv layers -> SVG text: each layer's filters as a grid of pictures,
+    filter f in column f, input channel c in row c."""
+    body, top = [text(WIDTH / 2, 22, "Learned filters of each convolution layer", size=15)], 36
+    for name, W in weights.items():
+        panel, height = filters_panel(name, W, top)
+        body += panel
+        top += height
+    return svg(round(top + 10), "Learned convolution filters", body)

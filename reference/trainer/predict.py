@@ -1,6 +1,7 @@
 """Predictions of a saved model on the rows of a CSV file, in the target's own units (specs/predict.md)."""
 import os
 
+from reference.trainer import digits
 from reference.trainer.bike_sequences import read_hours, target_hours, window_inputs
 from reference.trainer.bike_sharing import read_rows
 from reference.trainer.checkpoint import load_model
@@ -14,10 +15,15 @@ def predict(model_path, csv_path, warn=None):
     """-> (header, rows, target, predictions): the CSV's rows as read, and one prediction per row.
 
     The model predicts in evaluation mode. A prediction is a number in the target's units (regression) or a
-    (class name, probability) pair.
+    (class name, probability) pair. A model of the digits reads a file in digits.csv's format (specs/digits.md), and
+    its rows are the true digits.
     warn, if given, receives one line per numeric column with values far outside the training range.
     """
     model, record = load_model(model_path)
+    if "images" in record["data"]:
+        images, labels = digits.load(csv_path)  # a file of digits.csv's format: 64 pixel counts, then the digit
+        return ["digit"], [[str(c)] for c in labels], record["data"]["target"], \
+            decode(record["data"]["target"], evaluate(model, images))
     columns, target = record["data"]["columns"], record["data"]["target"]
     if "window" in record["data"]:
         return predict_windows(model, record["data"], csv_path)

@@ -7,7 +7,7 @@ import json
 import os
 from xml.sax.saxutils import escape
 
-PICTURES = ("loss.svg", "confusion.svg", "weights.svg")
+PICTURES = ("loss.svg", "confusion.svg", "filters.svg", "weights.svg")
 PERSISTENCE = (" For windows of hours the persistence forecasts are baselines too: the count an hour earlier, and the "
                "count a day earlier, read from the window (specs/bike_sequences.md).")
 STYLE = ("body{font-family:sans-serif;max-width:960px;margin:2em auto}table{border-collapse:collapse}"

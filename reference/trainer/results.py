@@ -1,11 +1,13 @@
 """The end of a run: the kept model and a baseline scored on the validation and test blocks (specs/results.md).
 
-finish writes metrics.json, report.html and, for classification, confusion.svg; for the bike data it prints the
-course's report in (cnt/1000)^2 and in bikes and adds it to history.json under "test".
+finish writes metrics.json, report.html, for classification confusion.svg and for a network with conv layers
+filters.svg; for the bike data it prints the course's report in (cnt/1000)^2 and in bikes and adds it to
+history.json under "test".
 """
 import math
 
 from reference.mse import MSE
+from reference.parameters import shape
 from reference.trainer import metrics, plots, report
 from reference.trainer.bike_sequences import LAGS, persistence
 from reference.trainer.checkpoint import read_json, write_json, write_text
@@ -20,7 +22,7 @@ def finish(run, model, data, log):
     write_json(run.path("metrics.json"), scores)
     log(f"kept model: epoch {run.best['epoch']} ({run.config['keep'].replace('_', ' ')}), in {run.path('model.json')}")
     summary = None
-    if run.config["data"]["task"]:
+    if run.config["data"].get("task") or run.config["data"].get("images"):
         for line in metrics.lines(scores, run.encoding["target"]):
             log(line)
     else:
@@ -28,6 +30,9 @@ def finish(run, model, data, log):
     if "classes" in run.encoding["target"]:
         write_text(run.path("confusion.svg"), plots.confusion_svg(scores["test"]["model"]["confusion"],
                                                                   run.encoding["target"]["classes"]))
+    filters = {name: p for name, p in run.best["params"].items() if len(shape(p)) == 4}
+    if filters:
+        write_text(run.path("filters.svg"), plots.filters_svg(filters))
     write_text(run.path("report.html"), report.html(run.folder, run.config, scores))
     return summary or scores
 

@@ -9,7 +9,7 @@ from reference.binary_cross_entropy import BinaryCrossEntropy
 from reference.mse import MSE
 from reference.sequential import evaluate
 from reference.softmax_cross_entropy import SoftmaxCrossEntropy
-from reference.trainer import bike_sequences, sanity, tabular
+from reference.trainer import bike_sequences, digits, sanity, tabular
 from reference.trainer.architecture import layers_from_sizes
 from reference.trainer.bike_sharing import HOUR_CSV, encoding, load
 from reference.trainer.config_rules import fail
@@ -19,11 +19,13 @@ LOSS_NAMES = {MSE: "MSE", BinaryCrossEntropy: "binary cross-entropy", SoftmaxCro
 
 
 def prepare_data(config):
-    """A config -> (parts {"train": (x, y), "validation": ..., "test": ...}, encoding, input names).
+    """A config -> (parts {"train": (x, y), "validation": ..., "test": ...}, encoding, input names (None for images)).
 
     The encoding (specs/tabular.md) is how model.json turns CSV rows into x and outputs into predictions.
     """
     data = config["data"]
+    if data.get("images"):
+        return (*digits.prepare(data, config["seed"]), None)
     if data["task"]:
         return tabular.prepare(data, config["seed"])
     if data.get("window"):
@@ -35,6 +37,13 @@ def prepare_data(config):
     parts = {part: ([x[i] for i in chosen], [y[i] for i in chosen]) for part, chosen in zip(PARTS, indices)}
     return parts, encoding(data["features"], data["target"], data["target_scale"], parts["train"][0]), \
         list(data["features"])
+
+
+def network_input(encoding):
+    """What one example is to the network: D inputs of a table, or the shape (C, H, W) of an image."""
+    if "images" in encoding:
+        return tuple(encoding["images"]["shape"])
+    return tabular.width(encoding["columns"])
 
 
 def loss_for(target):
@@ -89,6 +98,9 @@ def baseline_loss(data, loss):
 def inspected(config, log, warn):
     """The data of the config, its summary logged and its constant features warned about: (parts, encoding)."""
     data, encoding, names = prepare_data(config)
+    if config["data"].get("images"):
+        log(digits.describe(data))
+        return data, encoding
     rows = data["train"][0]
     if config["data"].get("window"):
         log(bike_sequences.describe(data, names, config["data"]["every"]))

@@ -18,14 +18,15 @@ from reference.momentum import Momentum
 from reference.parameters import copy, entries
 from reference.schedules import constant, cosine, exponential, step_decay
 from reference.sgd import SGD
-from reference.trainer import plots, sanity, tabular
+from reference.trainer import plots, sanity
 from reference.trainer.architecture import build_layers, output_width
 from reference.trainer.bptt import truncate
 from reference.trainer.checkpoint import (model_record, read_state, remove_leftovers, set_params, state_record,
                                           write_json, write_text)
 from reference.trainer.config_rules import fail
 from reference.trainer.results import finish
-from reference.trainer.task import LOSS_NAMES, baseline_loss, data_loss, inspected, layer_list, loss_for, outputs
+from reference.trainer.task import (LOSS_NAMES, baseline_loss, data_loss, inspected, layer_list, loss_for,
+                                    network_input, outputs)
 from reference.weight_decay import WeightDecay
 
 OPTIMIZERS = {"sgd": SGD, "momentum": Momentum, "adam": Adam}
@@ -56,7 +57,7 @@ class Run:
 
     def __init__(self, config, folder, encoding, baseline):
         self.config, self.folder, self.encoding, self.baseline = config, folder, encoding, baseline
-        n_in = tabular.width(encoding["columns"])
+        n_in = network_input(encoding)
         self.loss = loss_for(encoding["target"])
         self.model, self.layers = build_layers(layer_list(config, n_in, encoding["target"]), n_in,
                                                outputs(encoding["target"]), config["model"]["init"], config["seed"])
@@ -210,7 +211,7 @@ def progress(entry, epochs, best_epoch, seconds):
 
 def kept_model(run):
     """The network of the kept epoch."""
-    model = build_layers(run.layers, tabular.width(run.encoding["columns"]), None)[0]
+    model = build_layers(run.layers, network_input(run.encoding), None)[0]
     set_params(model, run.best["params"], "the kept model")
     return model
 

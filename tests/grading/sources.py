@@ -1,7 +1,7 @@
 """Standalone submission files for the grader's tests, built from the project's own modules at test time.
 
 A submission runs in a child process that cannot import reference, so a
-class from tests/planted.py (which subclasses reference's classes) becomes a
+class from a planted gallery (tests/planted_<family>.py, which subclasses reference's classes) becomes a
 file holding the reference modules it needs, the gallery's source with its
 reference imports removed, and `Dense = DenseSignFlip`: the component's class
 name bound to the class under test. A class from tests/grading/gallery.py
@@ -16,8 +16,9 @@ import sys
 from checks.grading.samples import reference_source, without_reference_imports
 from tests import correct_implementations
 
-WITH_REFERENCE = ("tests.planted", "tests.grading.gallery",  # modules whose classes subclass reference's
-                  "tests.planted_convolution", "tests.planted_recurrence")
+def with_reference(name):
+    """Whether a module's classes subclass reference's: the planted galleries' and the grading gallery's."""
+    return name.startswith("tests.planted_") or name == "tests.grading.gallery"
 
 
 def without_tests_imports(source):
@@ -41,7 +42,7 @@ def module_text(name):
     if name.startswith("reference"):
         return reference_source()
     source = without_reference_imports(inspect.getsource(sys.modules[name]))
-    prefix = reference_source() + "\n\n" if name in WITH_REFERENCE else ""
+    prefix = reference_source() + "\n\n" if with_reference(name) else ""
     if name == "tests.grading.gallery":
         prefix += inspect.getsource(correct_implementations) + "\n\n"
         source = without_tests_imports(source)

@@ -21,7 +21,7 @@ from checks.grading.places import places
 from checks.grading.process import Child
 from checks.grading.proxies import RemoteLayer
 from checks.grading.remote import Remote
-from checks.grading.runner import PACK_MIN, PACKED, pack, parse, unpack
+from checks.grading.child_packing import PACK_MIN, PACKED, pack, parse, unpack
 from checks.grading.samples import write
 
 MATRIX = [[(-1.0) ** i * (i + 0.5) / 3.0 + j * 1e-300 for j in range(5)] for i in range(7)]  # (7, 5)

@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from checks.grading import formats
+from checks.grading import formats, isolation
 from checks.grading.grade import grade
 from checks.grading.isolation import current
 from checks.grading.limits import MIB, Limits
@@ -101,10 +101,10 @@ def test_strings_that_break_reports_are_made_safe_in_every_format(name):
     json.loads(formats.as_json(report))
 
 
-def test_inside_the_sandbox_there_is_nothing_but_python_two_grader_files_and_its_own_folder():
+def test_inside_the_sandbox_there_is_nothing_but_python_the_child_side_files_and_its_own_folder():
     report = graded("look_around")
     assert report.status == "graded" and report.score == FULL, report.message
     found = ast.literal_eval(report.output.split("found ", 1)[1].strip())
-    assert found["uid"] == 65534 and found["grader"] == ["guard.py", "runner.py"] and not found["project"]
+    assert found["uid"] == 65534 and found["grader"] == sorted(isolation.CHILD_FILES) and not found["project"]
     assert len(found["tmp"]) == 1 and found["tmp"][0].startswith("nn-grade-")  # its own folder only
     assert len(found["processes"]) <= 2 and not found["network"]

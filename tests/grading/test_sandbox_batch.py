@@ -68,7 +68,7 @@ def test_editing_the_training_rows_does_not_reach_the_next_submission_of_the_sam
     folder.mkdir()
     shutil.copy(attack("poison_arguments"), folder / "a_poison.py")
     (folder / "b_honest.py").write_text(standalone(reference.Dense, "Dense"), encoding="utf-8")
-    reports = dict(grade_all(str(folder), out, 1, "dense", {"forward": 2, "baseline": 2}, Limits(examples=3, epochs=1),
+    reports = dict(grade_all(str(folder), out, 1, "dense", {"forward": 2, "baseline": 2}, Limits(examples=3),
                              log=io.StringIO()))
     assert reports["a_poison.py"].status == "graded" and float(rows(out)["b_honest.py"]["total"]) == 4
     x, y = load()
