@@ -92,7 +92,7 @@ def predict_command(args):
         out.writerows(row + [label, f"{p:.4f}"] for row, (label, p) in zip(rows, predictions))
     else:
         out.writerow(header + [f"predicted_{target['name']}"])
-        out.writerows(row + [f"{p:.6g}"] for row, p in zip(rows, predictions))
+        out.writerows(row + ["" if p is None else f"{p:.6g}"] for row, p in zip(rows, predictions))
     return 0
 
 

@@ -7,7 +7,8 @@ import math
 import pytest
 
 import reference
-from checks.instruments import bench, bench_cnn, cnn, implementations, peers
+from checks.instruments import bench, bench_cnn, cnn, implementations, peers, sequence_bench
+from checks.instruments.compare_recurrent import windows
 
 TOLERANCE = 1e-12  # the implementations add in different orders; they agree to rounding
 
@@ -62,16 +63,20 @@ def test_a_peer_computes_the_reference_loss_and_gradients_on_one_batch(cls, batc
     assert_close(grads, expected[1], f"{cls.name}: the gradients [dW1, db1, dW2, db2]")
 
 
+def assert_same_steps(ours, theirs, x, t, steps):
+    """steps steps of gradient descent on (x, t) from the same weights give the same losses on both sides."""
+    xs, ts = theirs.prepare(x, t)
+    for step in range(steps):
+        L = theirs.step(xs, ts)
+        L = L.item() if hasattr(L, "item") else L  # torch returns a tensor
+        assert_close(L, ours.step(x, t), f"{theirs.name}: the loss before step {step + 1}")
+
+
 @pytest.mark.parametrize("cls", runnable_peers(), ids=lambda cls: cls.name)
 def test_a_peer_takes_the_reference_steps(cls, batch):
     """Three steps of gradient descent from the same weights give the same losses."""
-    x, t = batch
-    ours, theirs = implementations.Reference(implementations.initial_weights()), cls(implementations.initial_weights())
-    xs, ts = theirs.prepare(x, t)
-    for step in range(3):
-        L = theirs.step(xs, ts)
-        L = L.item() if hasattr(L, "item") else L  # torch returns a tensor
-        assert_close(L, ours.step(x, t), f"{cls.name}: the loss before step {step + 1}")
+    assert_same_steps(implementations.Reference(implementations.initial_weights()),
+                      cls(implementations.initial_weights()), *batch, 3)
 
 
 @pytest.mark.skipif(not hasattr(reference, "SGD"), reason="reference.SGD is not in this tree")
@@ -86,7 +91,7 @@ def test_the_inline_update_is_the_update_of_reference_sgd():
 
 def test_the_benchmark_runs_in_a_tiny_mode():
     lines = []
-    code = bench.main(["--rows", "128", "--repeats", "1", "--no-make-check"], out=lines.append)
+    code = bench.main(["--rows", "128", "--repeats", "1", "--no-make-check", "--no-sequences"], out=lines.append)
     output = "\n".join(lines)
     assert code == 0, output
     assert "128 training rows" in output
@@ -100,6 +105,66 @@ def test_the_benchmark_refuses_a_repeat_count_below_one(capsys):
         bench.main(["--repeats", "0"])
     assert exit_info.value.code == 2
     assert "--repeats" in capsys.readouterr().err
+
+
+# The LSTM on the bike windows -------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def window_batch():
+    """The first batch of 32 training windows: x (32, 24, 6), t (32, 1)."""
+    return windows(sequence_bench.BATCH)
+
+
+@pytest.fixture(scope="module")
+def lstm_expected(window_batch):
+    """The reference LSTM model's loss and gradients [dWx, dWh, db, dW, dc] at the initial weights."""
+    return sequence_bench.Reference(sequence_bench.initial_weights()).gradients(*window_batch)
+
+
+def sequence_peers():
+    return [sequence_bench.Plain] + ([sequence_bench.Torch] if peers.torch_available() else [])
+
+
+@pytest.mark.parametrize("cls", sequence_peers(), ids=lambda cls: cls.name)
+def test_an_lstm_peer_computes_the_reference_loss_and_gradients_on_one_batch(cls, window_batch, lstm_expected):
+    L, grads = cls(sequence_bench.initial_weights()).gradients(*window_batch)
+    assert_close(L, lstm_expected[0], f"{cls.name}: the loss")
+    assert_close(grads, lstm_expected[1], f"{cls.name}: the gradients [dWx, dWh, db, dW, dc]")
+    assert len(flatten(grads)) == 6 * 64 + 16 * 64 + 64 + 16 + 1
+
+
+@pytest.mark.parametrize("cls", sequence_peers(), ids=lambda cls: cls.name)
+def test_an_lstm_peer_takes_the_reference_steps(cls, window_batch):
+    assert_same_steps(sequence_bench.Reference(sequence_bench.initial_weights()),
+                      cls(sequence_bench.initial_weights()), *window_batch, 2)
+
+
+class PlainWithoutCellCarry(sequence_bench.Plain):
+    """Backward reads every forget gate as 0: dc is not carried to the previous step, the classic mistake that the
+    comparison must catch (the states, and so the loss, are those of the true forward pass)."""
+
+    def forward(self, x):
+        h, c, gates = super().forward(x)
+        return h, c, [(i, [[0.0] * len(row) for row in f], g, o) for i, f, g, o in gates]
+
+
+def test_an_lstm_that_drops_the_cell_gradient_disagrees_with_the_reference(window_batch, lstm_expected):
+    L, grads = PlainWithoutCellCarry(sequence_bench.initial_weights()).gradients(*window_batch)
+    assert_close(L, lstm_expected[0], "the loss (forward is unchanged)")
+    with pytest.raises(AssertionError, match="the gradients"):
+        assert_close(grads, lstm_expected[1], "the gradients")
+
+
+def test_the_sequence_row_runs_in_a_tiny_mode():
+    lines = []
+    code = bench.main(["--rows", "32", "--repeats", "1", "--no-make-check", "--no-growth", "--no-cnn"], out=lines.append)
+    output = "\n".join(lines)
+    assert code == 0, output
+    assert "One epoch of LSTM(6, 16) -> LastStep -> Dense(16, 1) on " in output
+    assert any(line.startswith("reference ") and line.endswith("1.00x") for line in lines), output
+    assert any(line.startswith("plain ") for line in lines), output
+    assert "Gradient check of LSTM(D = 5, H = 4) on x (N = 3, T = 6, D = 5): 250 entries" in output
+    assert "passed (target < 1 s of CPU time: " in output
 
 
 # The digits CNN ---------------------------------------------------------------------------------------------
@@ -166,7 +231,8 @@ def test_the_teaching_size_cnn_passes_a_full_gradient_check():
 
 def test_the_benchmark_times_the_cnn_in_a_tiny_mode():
     lines = []
-    code = bench.main(["--rows", "64", "--repeats", "1", "--no-make-check", "--no-growth"], out=lines.append)
+    code = bench.main(["--rows", "64", "--repeats", "1", "--no-make-check", "--no-growth", "--no-sequences"],
+                      out=lines.append)
     output = "\n".join(lines)
     assert code == 0, output
     assert "One epoch of the digits CNN" in output and "64 images" in output

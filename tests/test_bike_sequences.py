@@ -71,8 +71,8 @@ def test_the_clock_counts_hours_across_days():
 def test_persistence_reads_the_count_lag_hours_before_the_target():
     hours = [(k, [0.0], float(k)) for k in range(30)]
     x, y = windows(hours, steps=24, target_scale=1.0)
-    assert persistence(x, LAGS["the count an hour earlier"]) == [[t[0] - 1] for t in y]
-    assert persistence(x, LAGS["the count a day earlier"]) == [[t[0] - 24] for t in y]
+    assert persistence(x, LAGS["hour_earlier"]) == [[t[0] - 1] for t in y]
+    assert persistence(x, LAGS["day_earlier"]) == [[t[0] - 24] for t in y]
 
 
 def test_both_persistence_forecasts_beat_the_mean_on_the_test_windows():

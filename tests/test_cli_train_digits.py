@@ -39,7 +39,7 @@ def test_data_images_takes_the_defaults_of_a_cnn_on_the_digits():
 
 
 def test_the_shipped_digits_config_spells_out_the_defaults():
-    with open("configs/digits.json", encoding="utf-8") as f:
+    with open("reference/trainer/configs/digits.json", encoding="utf-8") as f:
         given = json.load(f)
     assert resolve(given) == resolve({"data": {"images": "digits"}})
 

@@ -1,6 +1,8 @@
 """A config that breaks a rule stops `python -m reference train` before any training: one line on stderr
 naming the key and the rule, exit code 2, no traceback, no run folder."""
 import json
+import os
+import re
 import subprocess
 import sys
 
@@ -8,6 +10,9 @@ import pytest
 
 from reference.trainer.config import DEFAULT, load, resolve
 from reference.trainer.config_rules import ConfigError
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SHIPPED = os.path.join("reference", "trainer", "configs")  # the shipped configs, inside the package
 
 BAD = [  # (config text, words the one-line error must contain)
     ('{"epochs": 3,', "is not valid JSON"),
@@ -66,6 +71,15 @@ BAD = [  # (config text, words the one-line error must contain)
      "config key 'model' must be either \"layers\" or \"sizes\" with \"activations\", not both"),
     ('{"data": {"csv": "h.csv", "target": "y", "task": "classification"}, "model": {"layers": [{"type": "dense"}, '
      '{"type": "softmax"}]}}', "config key 'model.layers[1].type' must be a layer other than softmax"),
+    # the two kinds of examples that are not rows: images take no layer on sequences, windows no image layer
+    ('{"data": {"images": "digits"}, "bptt": 4}',
+     "config key 'bptt' must be null: truncated backpropagation through time needs sequences (data.window), got 4"),
+    ('{"data": {"images": "digits"}, "model": {"layers": [{"type": "lstm", "units": 4}, {"type": "last_step"}, '
+     '{"type": "dense"}]}}', "config key 'model.layers[0].type' must be a layer on rows: a recurrent layer and "
+                            "last_step read sequences"),
+    ('{"data": {"window": 24}, "model": {"layers": [{"type": "lstm", "units": 4}, {"type": "last_step"}, '
+     '{"type": "flatten"}, {"type": "dense"}]}}', "config key 'model.layers[2].type' must be a layer that takes "
+                                                 "rows: the data are rows, not images (data.images), got \"flatten\""),
 ]
 
 
@@ -131,3 +145,23 @@ def test_the_sizes_form_still_works_with_ones_own_data():
 
 def test_the_resolved_default_survives_a_round_trip_through_json():
     assert resolve(json.loads(json.dumps(DEFAULT))) == DEFAULT
+
+
+def test_the_shipped_configs_resolve_and_pyproject_ships_them_with_the_package():
+    names = sorted(os.listdir(os.path.join(ROOT, SHIPPED)))
+    assert names == ["bike_lstm.json", "digits.json"]
+    for name in names:
+        load(os.path.join(ROOT, SHIPPED, name))
+    with open(os.path.join(ROOT, "pyproject.toml"), encoding="utf-8") as f:
+        package_data = re.search(r"\[tool\.setuptools\.package-data\]\nreference = \[(.*)\]", f.read()).group(1)
+    assert '"trainer/configs/*.json"' in package_data, package_data
+    assert not os.path.exists(os.path.join(ROOT, "configs")), "configs live in reference/trainer/configs/"
+
+
+def test_every_config_path_in_the_readme_runs_from_the_repository_root():
+    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as f:
+        paths = set(re.findall(r"--config (\S+\.json)", f.read()))
+    shipped = {f"{SHIPPED}/{name}".replace(os.sep, "/") for name in os.listdir(os.path.join(ROOT, SHIPPED))}
+    assert shipped <= paths, f"the README never runs {sorted(shipped - paths)}"
+    for path in (p for p in paths if "/" in p):  # a bare name is a file of the user's own, such as my.json
+        assert os.path.isfile(os.path.join(ROOT, path)), f"README: --config {path} is not a file"

@@ -15,7 +15,10 @@ module times them and prints the tables:
 - the digits CNN (checks/instruments/bench_cnn.py): the reference, plain
   Python, PyTorch and PyPy, and a gradient check at teaching size;
 - the time of a full gradient check and of `python -m checks check`, and
-  the targets they meet.
+  the targets they meet;
+- the sequence row: one epoch of an LSTM (H = 16, T = 24, batch 32) on the
+  bike windows in the reference, in plain Python and in PyTorch, and the
+  gradient check of an LSTM at teaching size (checks/instruments/sequence_bench.py).
 
 Timings use time.perf_counter: one warm-up epoch, then the median of several
 repeats, taken in turns so that a busy moment of the machine hits every
@@ -31,7 +34,7 @@ import time
 import reference
 from checks.cli import Parser
 from checks.gradcheck import check_layer
-from checks.instruments import bench_cnn
+from checks.instruments import bench_cnn, sequence_bench
 from checks.instruments.implementations import BATCH, HIDDEN, LR, Learner, Reference, initial_weights, training_data
 from checks.instruments.peers import Micrograd, Torch, TorchBare, micrograd_available, torch_available
 
@@ -138,6 +141,7 @@ def arguments(argv):
     p.add_argument("--rows", type=int, default=None, help="train on the first ROWS rows (and images) only (a quick run)")
     p.add_argument("--no-growth", action="store_true", help="skip the table of hidden and batch sizes")
     p.add_argument("--no-make-check", action="store_true", help="skip timing `python -m checks check`")
+    p.add_argument("--no-sequences", action="store_true", help="skip the LSTM on the bike windows")
     p.add_argument("--no-cnn", action="store_true", help="skip the digits CNN")
     args = p.parse_args(argv)
     if args.repeats < 1 or (args.rows is not None and args.rows < 1):
@@ -189,6 +193,11 @@ def main(argv=None, out=print):
     if not args.no_cnn:
         out("")
         targets = bench_cnn.run(timed, args.repeats, ROOT, any(c is Torch for c in classes), out, args.rows)
+    if not args.no_sequences:
+        out("")
+        sequence_classes = [sequence_bench.Reference, sequence_bench.Plain]
+        sequences = sequence_bench.table(sequence_classes + ([sequence_bench.Torch] if torch_available() else []),
+                                         args.repeats, out, args.rows or sequence_bench.ROWS)[0]
     if not args.no_make_check:
         seconds, code = make_check_time()
         out(f"`python -m checks check`, once: {seconds:.1f} s (exit code {code}).")
@@ -207,6 +216,8 @@ def main(argv=None, out=print):
                 f"(target <= {TARGETS['torch']}x): {verdict(ratio <= TARGETS['torch'])}")
     out(f"  full gradient check of the 5-{HIDDEN}-1 MLP: {check_s:.4f} s "
         f"(target < {TARGETS['gradcheck']} s): {verdict(check_s < TARGETS['gradcheck'])}")
+    if not args.no_sequences and "torch" in sequences:
+        out(f"  LSTM epoch, reference vs torch: {sequences['reference'] / sequences['torch']:.1f}x its time")
     for line in targets:
         out(line)
     return 0

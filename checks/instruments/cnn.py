@@ -1,9 +1,9 @@
 """The digits CNN's training step, in the reference, in plain Python and in PyTorch (make bench, make compare-torch).
 
-The network is the default of a digits run (configs/digits.json): Conv2D(1, 8, 3, padding=1) -> ReLU ->
-MaxPool2D(2) -> Flatten -> Dense(128, 10), trained with softmax cross-entropy and plain gradient descent (lr LR) on
-batches of BATCH images (1, 8, 8). Every implementation starts from the reference's initial weights
-[W (8, 1, 3, 3), b (8,), Wd (128, 10), bd (10,)] and takes the same steps:
+The network is the default of a digits run (reference/trainer/configs/digits.json):
+Conv2D(1, 8, 3, padding=1) -> ReLU -> MaxPool2D(2) -> Flatten -> Dense(128, 10), trained with softmax cross-entropy
+and plain gradient descent (lr LR) on batches of BATCH images (1, 8, 8). Every implementation starts from the
+reference's initial weights [W (8, 1, 3, 3), b (8,), Wd (128, 10), bd (10,)] and takes the same steps:
 
 - reference: the network `python -m reference train` builds (reference/trainer/architecture.py), reference.SGD;
 - plain: the same step written by hand for speed: the windows of every image as rows (im2col), each product a

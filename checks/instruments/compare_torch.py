@@ -9,11 +9,14 @@ run prints each epoch's mean batch loss of both side by side, and the largest
 gradient difference; it fails (exit 1) when a difference exceeds 1e-9, naming
 the epoch, the step, the parameter and the entry where it first did.
 
-Then the digits CNN the same way (checks/instruments/compare_cnn.py).
+Then the digits CNN the same way (checks/instruments/compare_cnn.py), and the
+recurrent layers RNN, LSTM and GRU on windows of the bike data
+(checks/instruments/compare_recurrent.py).
 
 torch is an optional extra: without it the run says how to install it and
 exits 0, since nothing is wrong with the project. The two sides are the
-classes of checks/instruments/implementations.py and peers.py. Run as `python -m checks.instruments.compare_torch` (--help).
+classes of checks/instruments/implementations.py and peers.py.
+Run as `python -m checks.instruments.compare_torch` (--help).
 """
 import random
 import sys
@@ -131,6 +134,7 @@ def arguments(argv):
     p.add_argument("--rows", type=int, default=None, help="train on the first ROWS training rows only (a quick run)")
     p.add_argument("--lr", type=float, default=implementations.LR, help=f"learning rate (default {implementations.LR})")
     p.add_argument("--hidden", type=int, default=implementations.HIDDEN, help=f"hidden units (default {implementations.HIDDEN})")
+    p.add_argument("--no-recurrent", action="store_true", help="skip the RNN, LSTM and GRU comparison")
     p.add_argument("--cnn-epochs", type=int, default=compare_cnn.EPOCHS,
                    help=f"epochs of the digits CNN (default {compare_cnn.EPOCHS}; 0 skips it)")
     args = p.parse_args(argv)
@@ -166,6 +170,20 @@ def main(argv=None, out=print):
     if args.cnn_epochs:
         out("")
         code = max(code, compare_cnn.run(args.cnn_epochs, args.rows, out))
+    return max(code, recurrent(args, out))
+
+
+def recurrent(args, out):
+    """The recurrent layers side by side (checks/instruments/compare_recurrent.py) -> exit code."""
+    from checks.instruments import compare_recurrent  # it builds on this module's Difference: imported once both exist
+    if args.no_recurrent:
+        return 0
+    x, t = compare_recurrent.windows(args.rows)
+    out("")
+    out(compare_recurrent.describe(x))
+    lines, code = compare_recurrent.report(x, t)
+    for line in lines:
+        out(line)
     return code
 
 

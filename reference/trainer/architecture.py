@@ -2,11 +2,15 @@
 import random
 
 from reference.dense import Dense
+from reference.gru import GRU
 from reference.identity import Identity
 from reference.initializers import he_normal, xavier_uniform
+from reference.last_step import LastStep
 from reference.leaky_relu import LeakyReLU
+from reference.lstm import LSTM
 from reference.neuron import Neuron
 from reference.relu import ReLU
+from reference.rnn import RNN
 from reference.sequential import Sequential
 from reference.sigmoid import Sigmoid
 from reference.softmax import Softmax
@@ -14,8 +18,11 @@ from reference.tanh import Tanh
 from reference.trainer import image_layers
 
 ACTIVATIONS = {"identity": Identity, "relu": ReLU, "leaky_relu": LeakyReLU, "sigmoid": Sigmoid, "tanh": Tanh}
-LAYERS = {"dense": Dense, "neuron": Neuron, **ACTIVATIONS, "softmax": Softmax, **image_layers.IMAGE_LAYERS}
-SETTINGS = {"dense": ["units"], "leaky_relu": ["alpha"], **image_layers.IMAGE_SETTINGS}  # besides "type"
+RECURRENT = {"rnn": RNN, "lstm": LSTM, "gru": GRU}  # layers on sequences (N, T, D) -> (N, T, units)
+LAYERS = {"dense": Dense, "neuron": Neuron, **ACTIVATIONS, "softmax": Softmax, **RECURRENT, "last_step": LastStep,
+          **image_layers.IMAGE_LAYERS}
+SETTINGS = {"dense": ["units"], "leaky_relu": ["alpha"], **{kind: ["units"] for kind in RECURRENT},
+            **image_layers.IMAGE_SETTINGS}  # the settings a layer entry may carry besides "type"
 INITIALIZERS = {"he_normal": he_normal, "xavier_uniform": xavier_uniform}
 
 
@@ -45,6 +52,9 @@ def build_layers(layers, n_in, n_out, init="he_normal", seed=0):
         elif kind == "neuron":
             built.append(Neuron(width, rng.getrandbits(32), INITIALIZERS[init]))
             width = 1
+        elif kind in RECURRENT:  # its own initialization (its spec), seeded like the others
+            built.append(RECURRENT[kind](width, entry["units"], rng.getrandbits(32)))
+            width = entry["units"]
         elif kind in image_layers.IMAGE_LAYERS:
             built.append(image_layers.build(entry, tuple(width), rng))
             width = image_layers.output_shape(entry, tuple(width))
@@ -60,7 +70,7 @@ def output_width(layers, n_in):
     n_in = (C, H, W) (dense without units: None; still images at the end: their shape)."""
     width = n_in
     for entry in layers:
-        if entry["type"] == "dense":
+        if entry["type"] == "dense" or entry["type"] in RECURRENT:
             width = entry.get("units")
         elif entry["type"] == "neuron":
             width = 1

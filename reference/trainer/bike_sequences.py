@@ -10,10 +10,11 @@ import os
 
 from reference.trainer.bike_sharing import (HOUR_CSV, SCALES, TARGETS, DataError, chronological_split, column_index,
                                             parse_number, read_rows)
+from reference.trainer.sanity import SanityError
 
 STEPS = 24  # T: the hours a window looks back
 FEATURES = ("hr", "temp", "hum", "windspeed", "workingday")
-LAGS = {"the count an hour earlier": 1, "the count a day earlier": 24}  # the persistence forecasts, by lag in hours
+LAGS = {"hour_earlier": 1, "day_earlier": 24}  # the persistence forecasts: the count this many hours before
 
 
 def clock(day, hour, name, line):
@@ -49,13 +50,18 @@ def windows(hours, steps=STEPS, target_scale=1000.0):
     Window n ends just before a target hour k with hours[k - T .. k] consecutive: x[n][s] is hour k - T + s's
     features followed by its count / target_scale, y[n] = [count of hour k / target_scale].
     """
-    x, y = [], []
-    for k in range(steps, len(hours)):
-        if hours[k][0] - hours[k - steps][0] != steps:
-            continue  # a missing hour inside the window: the clock hours are not consecutive
-        x.append([features + [count / target_scale] for _, features, count in hours[k - steps:k]])
-        y.append([hours[k][2] / target_scale])
-    return x, y
+    targets = target_hours(hours, steps)
+    return window_inputs(hours, targets, steps, target_scale), [[hours[k][2] / target_scale] for k in targets]
+
+
+def target_hours(hours, steps=STEPS):
+    """The indices k of the hours that have the T hours before them in the file: hours[k - T .. k] consecutive."""
+    return [k for k in range(steps, len(hours)) if hours[k][0] - hours[k - steps][0] == steps]
+
+
+def window_inputs(hours, targets, steps=STEPS, target_scale=1000.0):
+    """x (N, T, D + 1): for each target hour k, the T hours before it, each its features then count / target_scale."""
+    return [[features + [count / target_scale] for _, features, count in hours[k - steps:k]] for k in targets]
 
 
 def load(path=HOUR_CSV, features=FEATURES, target="cnt", target_scale=1000.0, steps=STEPS,
@@ -77,3 +83,38 @@ def persistence(x, lag):
     if not 1 <= lag <= len(x[0]):
         raise ValueError(f"a persistence lag must lie in 1..T = {len(x[0])} hours, got {lag}")
     return [[window[len(window) - lag][-1]] for window in x]
+
+
+def prepare(data):
+    """The data section of a config with data.window = T -> ([(x, y) per block], encoding, input names).
+
+    Every data.every-th window of each block is kept. The encoding (specs/tabular.md) names the D + 1 inputs
+    of an hour, each with its scale, and the window T, so that a model file says what it reads.
+    """
+    features, target, scale = data["features"], data["target"], data["target_scale"]
+    blocks = load(data["csv"] or HOUR_CSV, features, target, scale, data["window"], data["split"])
+    blocks = [(x[::data["every"]], y[::data["every"]]) for x, y in blocks]
+    names = [*features, target]
+    hours = [hour for window in blocks[0][0] for hour in window]
+    columns = [{"name": name, "mean": 0.0, "std": SCALES.get(name, scale),
+                "range": [min(h[d] for h in hours) * SCALES.get(name, scale),
+                          max(h[d] for h in hours) * SCALES.get(name, scale)]} for d, name in enumerate(names)]
+    target_encoding = {"name": target, "task": "regression", "mean": 0.0, "std": scale}
+    return blocks, {"columns": columns, "target": target_encoding, "window": data["window"]}, names
+
+
+def describe(parts, names, every):
+    """A summary line of the windows: how many per block, their inputs and the target's range."""
+    for part, (x, _) in parts.items():
+        if not x:
+            raise SanityError(f"data: the {part} block holds no window; use more hours (a smaller data.every, a "
+                              "larger share in data.split)")
+    sizes = ", ".join(f"{part} {len(x)}" for part, (x, _) in parts.items())
+    x, y = parts["train"]
+    hours = [hour for window in x for hour in window]
+    targets = [row[0] for row in y]
+    kept = f"one window in {every}" if every > 1 else "every window"
+    return (f"data: {sizes} windows of {len(x[0])} hours in time order ({kept}); {len(names)} inputs per hour "
+            f"({', '.join(names)}) in [{min(min(h) for h in hours):.3g}, {max(max(h) for h in hours):.3g}]; "
+            f"target the next hour's {names[-1]} in [{min(targets):.3g}, {max(targets):.3g}], "
+            f"mean {sum(targets) / len(targets):.3g}")

@@ -11,7 +11,8 @@ import os
 from reference.trainer import digits
 from reference.trainer.bike_sharing import FEATURES
 from reference.trainer.config_rules import (BIKE_KEYS, KEYS, OWN_KEYS, ConfigError, check_bike_target, check_data,
-                                            check_keys, check_model, check_own_data, check_required, fail, require)
+                                            check_keys, check_model, check_own_data, check_required, check_sequences,
+                                            fail, require)
 from reference.trainer.image_rules import IMAGE_KEYS, check_image_layers, check_images
 
 DEFAULT = {
@@ -24,8 +25,9 @@ DEFAULT = {
     "batch_size": 64,
     "seed": 0,
     "keep": "best_validation",
+    "bptt": None,
     "data": {"csv": None, "task": None, "features": list(FEATURES), "target": "cnt", "target_scale": 1000.0,
-             "split": [0.7, 0.1, 0.2], "order": "file", "every": 1},
+             "split": [0.7, 0.1, 0.2], "order": "file", "every": 1, "window": None},
 }
 OWN_DATA = {  # the defaults that change when data.task names the task of a CSV of the user's own
     "model": {"layers": [{"type": "dense", "units": 16}, {"type": "relu"}, {"type": "dense"}], "init": "he_normal"},
@@ -89,6 +91,7 @@ def resolve(given, folder=None):
     config["schedule"] = named_section("schedule", config["schedule"], SCHEDULES, [])
     if images:
         check_keys(config, {**KEYS, **IMAGE_KEYS})
+        check_sequences(config)
         check_images(config, IMAGE_SETS[images])
         check_schedule(config)
         return config
@@ -102,6 +105,7 @@ def resolve(given, folder=None):
     else:
         check_data(config["data"])
     check_model(config["model"], config["data"], task)
+    check_sequences(config)
     check_image_layers(config["model"].get("layers", []), None)
     check_schedule(config)
     if folder and isinstance(config["data"]["csv"], str) and not os.path.isabs(config["data"]["csv"]):

@@ -5,7 +5,8 @@ resolve (reference/trainer/config.py, specs/config.md) fills in the defaults, th
 import json
 import math
 
-from reference.trainer.architecture import ACTIVATIONS, INITIALIZERS, LAYERS, SETTINGS
+from reference.trainer.architecture import ACTIVATIONS, INITIALIZERS, LAYERS, RECURRENT, SETTINGS
+from reference.trainer.bike_sequences import LAGS
 from reference.trainer.bike_sharing import SCALES, TARGETS
 
 
@@ -31,6 +32,9 @@ RULES = {  # key -> (test, the rule in words)
     "path": (lambda v: v is None or isinstance(v, str), "a file path (a string) or null"),
     "column": (lambda v: isinstance(v, str) and v != "", "the name of a column of data.csv"),
     "file": (lambda v: isinstance(v, str) and v != "", "the path of a CSV file (relative to the config's folder)"),
+    "window": (lambda v: v is None or (integer(v) and v >= max(LAGS.values())),
+               f"null (one row per hour) or a whole number of hours >= {max(LAGS.values())} (windows)"),
+    "bptt": (lambda v: v is None or (integer(v) and v > 0), "null (the full sequence) or a positive integer"),
 }
 KEYS = {  # dotted key -> a rule name, or the allowed strings
     "model.init": list(INITIALIZERS), "weight_decay": "non-negative", "epochs": "positive integer",
@@ -39,8 +43,9 @@ KEYS = {  # dotted key -> a rule name, or the allowed strings
     "optimizer.lr": "positive", "optimizer.beta": "fraction", "optimizer.beta1": "fraction",
     "optimizer.beta2": "fraction", "optimizer.eps": "positive", "schedule.every": "positive integer",
     "schedule.factor": "factor", "schedule.gamma": "factor", "schedule.minimum": "non-negative",
+    "bptt": "bptt",
 }
-BIKE_KEYS = {"data.csv": "path", "data.target": list(TARGETS), "loss": ["mse"]}
+BIKE_KEYS = {"data.csv": "path", "data.target": list(TARGETS), "loss": ["mse"], "data.window": "window"}
 OWN_KEYS = {"data.csv": "file", "data.target": "column"}
 
 
@@ -166,3 +171,50 @@ def check_split(split):
         fail("data.split", "three positive fractions: train, validation, test", split)
     if abs(sum(split) - 1.0) > 1e-9:
         fail("data.split", "fractions that sum to 1", split)
+
+
+# The sequence model: with data.window the bike data comes as windows (N, T, D) and the model is recurrent.
+SEQUENCE_EXAMPLE = '[{"type": "lstm", "units": 16}, {"type": "last_step"}, {"type": "dense"}]'
+
+
+def check_sequences(config):
+    """data.window set: recurrent layers, then last_step, then layers on rows; else no layer on sequences, no bptt."""
+    data, layers = config["data"], config["model"].get("layers")
+    window = data.get("window")
+    if window is None:
+        for i, entry in enumerate(layers or []):
+            if entry["type"] in RECURRENT or entry["type"] == "last_step":
+                fail(f"model.layers[{i}].type", "a layer on rows: a recurrent layer and last_step read sequences; "
+                                                "set data.window (e.g. 24) to train on windows of hours",
+                     entry["type"])
+        if config["bptt"] is not None:
+            fail("bptt", "null: truncated backpropagation through time needs sequences (data.window)", config["bptt"])
+        return
+    if data["order"] != "file":
+        fail("data.order", "'file' with data.window: windows are cut in time order, never shuffled", data["order"])
+    if layers is None:
+        fail("model", "a layer list with a recurrent layer for data.window, such as "
+                      f"{{\"layers\": {SEQUENCE_EXAMPLE}}}", config["model"])
+    check_sequence_layers(layers)
+    if config["bptt"] is not None and config["bptt"] > window:
+        fail("bptt", f"at most data.window ({window}): the steps backward goes through", config["bptt"])
+
+
+def check_sequence_layers(layers):
+    """Recurrent layers (each with units), one last_step, then layers on rows: e.g. lstm, last_step, dense."""
+    kinds = [entry["type"] for entry in layers]
+    if kinds.count("last_step") != 1:
+        fail("model.layers", f"a list with one last_step after the recurrent layers, such as {SEQUENCE_EXAMPLE}",
+             kinds)
+    cut = kinds.index("last_step")
+    recurrent = f"a recurrent layer ({', '.join(RECURRENT)})"
+    for i, kind in enumerate(kinds):
+        if i < cut and kind not in RECURRENT:
+            fail(f"model.layers[{i}].type", f"{recurrent} before last_step", kind)
+        if i > cut and kind in RECURRENT:
+            fail(f"model.layers[{i}].type", "a layer on rows after last_step, not a recurrent one", kind)
+        if kind in RECURRENT and "units" not in layers[i]:
+            raise ConfigError(f"config key 'model.layers[{i}].units' is missing; the {kind} layer needs its "
+                              "hidden size")
+    if cut == 0:
+        fail("model.layers[0].type", f"{recurrent} before last_step", kinds[0])

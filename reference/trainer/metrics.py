@@ -7,6 +7,7 @@ mean target (regression) or the most frequent class (classification) of the rows
 import math
 
 from reference.sequential import evaluate
+from reference.trainer.bike_sequences import LAGS, persistence
 from reference.trainer.tabular import decode, truth
 
 
@@ -53,9 +54,9 @@ def majority_baseline(targets, n, classes):
     return [max(classes, key=counts.__getitem__)] * n
 
 
-def scores(model, data, target):
+def scores(model, data, target, sequences=False):
     """The model (in evaluation mode) and its baseline on the validation and test blocks, in the target's units
-    (metrics.json)."""
+    (metrics.json); for windows of hours (sequences) also the persistence forecasts (specs/bike_sequences.md)."""
     seen = truth(target, data["train"][1] + data["validation"][1])
     classes = target.get("classes")
     result = {"task": target["task"], "target": target["name"]}
@@ -68,6 +69,9 @@ def scores(model, data, target):
         else:
             result[part] = {"rows": len(y), "model": regression(actual, predicted),
                             "baseline": regression(actual, mean_baseline(seen, len(y)))}
+        if sequences:
+            result[part]["persistence"] = {name: regression(actual, decode(target, persistence(x, lag)))
+                                           for name, lag in LAGS.items()}
     return result
 
 

@@ -2,6 +2,7 @@
 import os
 
 from reference.trainer import digits
+from reference.trainer.bike_sequences import read_hours, target_hours, window_inputs
 from reference.trainer.bike_sharing import read_rows
 from reference.trainer.checkpoint import load_model
 from reference.sequential import evaluate
@@ -24,6 +25,8 @@ def predict(model_path, csv_path, warn=None):
         return ["digit"], [[str(c)] for c in labels], record["data"]["target"], \
             decode(record["data"]["target"], evaluate(model, images))
     columns, target = record["data"]["columns"], record["data"]["target"]
+    if "window" in record["data"]:
+        return predict_windows(model, record["data"], csv_path)
     header, rows = read_rows(csv_path)
     x = encode(columns, header, rows, os.path.basename(csv_path), range(2, len(rows) + 2))
     for line in far_outside(columns, x):
@@ -53,3 +56,17 @@ def far_outside(columns, x):
                             f"range [{low:g}, {high:g}] (e.g. {outside[0]:g}); predictions there are guesses")
         d += 1
     return warnings
+
+
+def predict_windows(model, encoding, csv_path):
+    """A model on windows of hours: a prediction for every row with the T hours before it in the file, None for the
+    others (the first T rows, and the rows after a missing hour)."""
+    names, target, steps = [c["name"] for c in encoding["columns"]], encoding["target"], encoding["window"]
+    header, rows = read_rows(csv_path)
+    hours = read_hours(csv_path, names[:-1], target["name"])
+    targets = target_hours(hours, steps)
+    outputs = evaluate(model, window_inputs(hours, targets, steps, target["std"])) if targets else []
+    predictions = [None] * len(rows)
+    for k, value in zip(targets, decode(target, outputs)):
+        predictions[k] = value
+    return header, rows, target, predictions

@@ -8,6 +8,8 @@ import os
 from xml.sax.saxutils import escape
 
 PICTURES = ("loss.svg", "confusion.svg", "filters.svg", "weights.svg")
+PERSISTENCE = (" For windows of hours the persistence forecasts are baselines too: the count an hour earlier, and the "
+               "count a day earlier, read from the window (specs/bike_sequences.md).")
 STYLE = ("body{font-family:sans-serif;max-width:960px;margin:2em auto}table{border-collapse:collapse}"
          "td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}pre{background:#f6f6f6;padding:1em}")
 
@@ -18,6 +20,9 @@ def rows(result):
     table = [(name, model[name], baseline[name]) for name in ("accuracy", "mse", "rmse", "mae") if name in model]
     for measure in ("precision", "recall"):
         table += [(f"{measure} of '{c}'", v, baseline[measure][c]) for c, v in model.get(measure, {}).items()]
+    for name, forecast in result.get("persistence", {}).items():  # windows of hours: the persistence forecasts
+        table += [(f"{measure}, baseline: the count {name.replace('_', ' ')}", model[measure], forecast[measure])
+                  for measure in ("mse", "rmse", "mae")]
     return table
 
 
@@ -42,7 +47,8 @@ def html(folder, config, scores):
              f"<style>{STYLE}</style></head><body>",
              f"<h1>Run {escape(folder)}</h1>",
              f"<p>Task: {scores['task']} of '{escape(scores['target'])}'. The kept model is epoch {scores['epoch']}. "
-             f"The baseline predicts {baseline} of the training and validation rows, whatever the features.</p>",
+             f"The baseline predicts {baseline} of the training and validation rows, whatever the features."
+             f"{PERSISTENCE if 'persistence' in scores['test'] else ''}</p>",
              "<h2>Metrics</h2>", metrics_table(scores)]
     for name in PICTURES:
         path = os.path.join(folder, name)

@@ -9,7 +9,7 @@ from reference.binary_cross_entropy import BinaryCrossEntropy
 from reference.mse import MSE
 from reference.sequential import evaluate
 from reference.softmax_cross_entropy import SoftmaxCrossEntropy
-from reference.trainer import digits, sanity, tabular
+from reference.trainer import bike_sequences, digits, sanity, tabular
 from reference.trainer.architecture import layers_from_sizes
 from reference.trainer.bike_sharing import HOUR_CSV, encoding, load
 from reference.trainer.config_rules import fail
@@ -28,6 +28,9 @@ def prepare_data(config):
         return (*digits.prepare(data, config["seed"]), None)
     if data["task"]:
         return tabular.prepare(data, config["seed"])
+    if data.get("window"):
+        blocks, encoded, names = bike_sequences.prepare(data)
+        return dict(zip(PARTS, blocks)), encoded, names
     x, y = load(data["csv"] or HOUR_CSV, data["features"], data["target"], data["target_scale"])
     x, y = x[::data["every"]], y[::data["every"]]
     indices = tabular.split_indices([None] * len(x), data["split"], data["order"], config["seed"])
@@ -98,10 +101,14 @@ def inspected(config, log, warn):
     if config["data"].get("images"):
         log(digits.describe(data))
         return data, encoding
-    if config["data"]["task"]:
+    rows = data["train"][0]
+    if config["data"].get("window"):
+        log(bike_sequences.describe(data, names, config["data"]["every"]))
+        rows = [hour for window in rows for hour in window]  # an input is constant if it is so in every hour
+    elif config["data"]["task"]:
         log(tabular.describe(data, encoding, config["data"]["order"]))
     else:
         log(sanity.inspect(data, config["data"]["features"], config["data"]["target"], config["data"]["order"]))
-    for name in sanity.constant_features(data["train"][0], names):
+    for name in sanity.constant_features(rows, names):
         warn(f"data: feature '{name}' has one value on every training row; it carries no information")
     return data, encoding

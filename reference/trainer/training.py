@@ -20,6 +20,7 @@ from reference.schedules import constant, cosine, exponential, step_decay
 from reference.sgd import SGD
 from reference.trainer import plots, sanity
 from reference.trainer.architecture import build_layers, output_width
+from reference.trainer.bptt import truncate
 from reference.trainer.checkpoint import (model_record, read_state, remove_leftovers, set_params, state_record,
                                           write_json, write_text)
 from reference.trainer.config_rules import fail
@@ -63,6 +64,8 @@ class Run:
         if output_width(self.layers, n_in) != outputs(encoding["target"]):
             fail("model.layers", f"a list whose last layer gives {outputs(encoding['target'])} outputs, as the task "
                                  "needs (leave out the last dense layer's units)", config["model"]["layers"])
+        if config["bptt"]:
+            truncate(self.model, config["bptt"])
         self.initial = {name: copy(p) for name, p in self.model.params.items()}
         self.optimizer = make_optimizer(config["optimizer"])
         self.decay = WeightDecay(config["weight_decay"])
