@@ -147,3 +147,12 @@ def test_a_forward_that_flips_against_a_backward_that_does_not_is_named_at_dx_an
     assert report.diagnosis == "flipped-kernel", report.message()
     assert {b.name: b.diagnosis for b in report.blocks if not b.passed} == {"dx": "flipped-kernel",
                                                                              "dW": "flipped-kernel"}
+
+
+@pytest.mark.parametrize("argument, value, rule", [("stride", 0, "an int >= 1"), ("stride", (2, 0), "an int >= 1"),
+                                                   ("padding", -1, "an int >= 0")])
+def test_a_stride_or_padding_out_of_range_is_refused_in_one_line_naming_it(argument, value, rule):
+    with pytest.raises(ValueError) as refused:
+        reference.Conv2D(1, 1, 2, **{argument: value})
+    assert str(refused.value) == (f"Conv2D: {argument} must be {rule} or a pair of them (height, width), "
+                                  f"got {value!r}")

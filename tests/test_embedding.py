@@ -189,3 +189,12 @@ def test_the_hours_baseline_beats_the_mean():
     """Measured: held-out MSE 0.0290 against the mean's 0.0541 (54%): the hour of the day alone explains about half."""
     result = baseline.run(COMPONENTS["embedding"])
     assert result.passed and result.model_score < 0.6 * result.baseline_score, result
+
+
+@pytest.mark.parametrize("seed", [0, 3])
+def test_the_table_is_drawn_row_by_row_from_a_standard_normal_of_its_seed(seed):
+    """specs/embedding.md: W[v][k] ~ N(0, 1) from random.Random(seed), row by row; seed 0 by default."""
+    rng = random.Random(seed)
+    expected = [[rng.gauss(0.0, 1.0) for _ in range(3)] for _ in range(5)]
+    layer = reference.Embedding(5, 3, seed) if seed else reference.Embedding(5, 3)
+    assert layer.params["W"] == expected
