@@ -50,7 +50,7 @@ class Conv2D:
     def shape_of(self, x):
         """x's shape (N, C, H, W), or a ValueError naming the rule it breaks."""
         dims = dims_of(x)
-        if len(dims) != 4 or dims[1] != self.in_channels or not dims[0]:
+        if len(dims) != 4 or dims[1] != self.in_channels:  # an empty batch [] has shape (0,)
             raise ValueError(f"Conv2D: x must be a batch (N, C, H, W) of N >= 1 images with C = in_channels = "
                              f"{self.in_channels}, got shape {dims}")
         (kh, kw), (ph, pw) = self.kernel, self.padding

@@ -48,6 +48,13 @@ def test_training_needs_two_entries_per_channel_one_image_of_two_pixels_will_do(
     assert layer.running_var == [pytest.approx(0.9 + 0.1 * 2.0)]  # the unbiased variance of two entries, N H W = 2
 
 
+def test_momentum_and_eps_are_batch_norm_s_own():
+    layer = reference.BatchNorm2D(1, eps=0.5, momentum=0.25)
+    assert (layer.eps, layer.momentum) == (0.5, 0.25)
+    layer.forward([[[[1.0, 3.0]]]])
+    assert layer.running_mean == [pytest.approx(0.25 * 2.0)] and layer.running_var == [pytest.approx(0.75 + 0.25 * 2.0)]
+
+
 def test_it_declares_dependent_rows_and_the_checks_seed_gamma_and_beta():
     assert reference.BatchNorm2D.rows_independent is False
     layer = COMPONENTS["batch_norm2d"].build(reference.BatchNorm2D)

@@ -74,6 +74,7 @@ def test_clipping_keeps_the_direction_of_every_tensor(shapes, data):
 def test_clipped_sgd_steps_on_clipped_copies_and_keeps_the_norm():
     params, grads = {"W": [[1.0, 1.0]], "b": [0.0, 0.0]}, {"W": [[3.0, 0.0]], "b": [0.0, 4.0]}
     optimizer = ClippedSGD(0.5)
+    assert optimizer.norm is None  # before the first step
     optimizer.step(params, grads)
     assert optimizer.norm == 5.0 and grads == {"W": [[3.0, 0.0]], "b": [0.0, 4.0]}
     assert nested.flatten(params["W"]) == pytest.approx([0.7, 1.0]) and params["b"] == pytest.approx([0.0, -0.4])

@@ -156,3 +156,12 @@ def test_a_stride_or_padding_out_of_range_is_refused_in_one_line_naming_it(argum
         reference.Conv2D(1, 1, 2, **{argument: value})
     assert str(refused.value) == (f"Conv2D: {argument} must be {rule} or a pair of them (height, width), "
                                   f"got {value!r}")
+
+
+@pytest.mark.parametrize("kernel, padded", [((4, 2), (3, 4)), ((2, 5), (3, 4))])
+def test_a_kernel_larger_than_the_padded_image_in_one_direction_is_refused_with_both_sizes(kernel, padded):
+    """An image 1x2 with padding 1 is 3x4 once padded: too short for a kernel of 4 rows, too narrow for 5 columns."""
+    with pytest.raises(ValueError) as refused:
+        reference.Conv2D(2, 1, kernel, padding=1).forward([[[[1.0, 2.0]], [[3.0, 4.0]]]])
+    assert str(refused.value) == (f"Conv2D: the padded image (H + 2 ph, W + 2 pw) = {padded} must be at least as "
+                                  f"large as the kernel (KH, KW) = {kernel}")

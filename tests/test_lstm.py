@@ -1,10 +1,12 @@
 """LSTM: the spec's claims beyond the property suite (specs/lstm.md), and the full gradient check at teaching size."""
+import math
 import random
 
 import pytest
 
 from checks.gradcheck import check_layer
 from reference import LSTM
+from reference.lstm import gate_values
 from tests.planted_recurrence import LSTMInCS231nOrder, reordered
 
 TEACHING = {"n": 3, "t": 6, "d": 5, "h": 4}  # the size of the course's exercise: N = 3 sequences of T = 6 steps
@@ -56,6 +58,14 @@ def test_bad_shapes_are_refused_in_one_line_naming_the_rule(x, h0, c0, message):
     with pytest.raises(ValueError) as error:
         LSTM(3, 2).forward(x, h0, c0)
     assert message in str(error.value) and "\n" not in str(error.value)
+
+
+def test_the_four_gates_are_the_four_blocks_of_a_in_the_order_i_f_g_o():
+    a = [[-1.0, 0.0, 1.0, 2.0, -2.0, 3.0, 0.5, -0.5]]  # N = 1, H = 2: the blocks i, f, g, o hold two entries each
+    i, f, g, o = gate_values(a, 2)
+    assert [i, f, o] == [[[pytest.approx(1 / (1 + math.exp(-v))) for v in block]] for block in ([-1.0, 0.0], [1.0, 2.0],
+                                                                                                  [0.5, -0.5])]
+    assert g == [[pytest.approx(math.tanh(-2.0)), pytest.approx(math.tanh(3.0))]]
 
 
 def test_the_same_seed_draws_the_same_weights_within_pytorch_s_range():

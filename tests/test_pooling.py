@@ -45,6 +45,8 @@ def test_the_stride_defaults_to_the_kernel_size_and_takes_ints_or_pairs():
     (lambda: reference.MaxPool2D(2, -1), "MaxPool2D: stride must be an int >= 1 or a pair"),
     (lambda: reference.AvgPool2D(4).forward(X),
      "AvgPool2D: the window 4x4 must fit inside the image, got an image of 3x4"),
+    (lambda: reference.MaxPool2D((4, 1)).forward(X),
+     "MaxPool2D: the window 4x1 must fit inside the image, got an image of 3x4"),
 ])
 def test_a_bad_window_is_a_one_line_error_naming_the_rule(make, words):
     with pytest.raises(ValueError) as error:

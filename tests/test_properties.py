@@ -98,6 +98,15 @@ class DenseHalfWeightGradient(reference.Dense):
         return dx
 
 
+class DenseGradsUnderAnotherName(reference.Dense):
+    """backward stores dW under grads['dW'] as well: grads holds a key that params has not."""
+
+    def backward(self, dy):
+        dx = super().backward(dy)
+        self.grads["dW"] = self.grads["W"]
+        return dx
+
+
 class DenseAccumulatingGrads(reference.Dense):
     """backward adds to grads (+=) instead of overwriting them."""
 
@@ -469,6 +478,8 @@ PLANTED = [  # (component, wrong implementation, the property that must fail, wo
      "sums dy over the rows); grads['b']"),
     ("dense", DenseHalfWeightGradient, "gradients_predict_the_change_of_y_times_dy", "moving W by E"),
     ("dense", DenseAccumulatingGrads, "backward_overwrites_grads", "must overwrite, not add to, grads['W']"),
+    ("dense", DenseGradsUnderAnotherName, "output_has_one_row_per_input_row",
+     "grads has entries that params has not: ['dW']; grads holds the keys of params and no others"),
     ("dense", DenseStaleCache, "backward_uses_the_latest_forward", "backward must use x2 (not a stale input); grads['W']"),
     ("dense", DenseWithoutBias, "a_zero_input_gives_b_in_every_row", "should be b ="),
     ("identity", IdentityReturnsX, "outputs_are_new_lists", "forward returned x itself"),

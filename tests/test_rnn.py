@@ -93,6 +93,7 @@ def test_the_weights_are_drawn_in_the_spec_s_order():
     wanted = [rng.uniform(-k, k) for _ in range(2 * 3 + 3 * 3 + 3)]
     layer = reference.RNN(2, 3, seed=7)
     assert nested.flatten(layer.params["Wx"]) + nested.flatten(layer.params["Wh"]) + layer.params["b"] == wanted
+    assert reference.RNN(2, 3).params == reference.RNN(2, 3, seed=0).params != reference.RNN(2, 3, seed=1).params
 
 
 @pytest.mark.parametrize("x, h0, message", [
@@ -125,3 +126,15 @@ def test_truncated_bptt_is_the_full_gradient_of_the_last_k_steps_from_a_constant
     whole = reference.RNN(3, 4, seed=1)  # k = T is the full BPTT
     whole.forward(X, h0=None)
     assert whole.backward(dy) == full.backward(dy)
+
+
+@pytest.mark.parametrize("make, states", [(lambda: reference.RNN(2, 3), ("dh0",)),
+                                          (lambda: reference.GRU(2, 3), ("dh0",)),
+                                          (lambda: reference.LSTM(2, 3), ("c_last", "dh0", "dc0"))])
+def test_the_states_a_layer_reports_are_none_until_it_has_run(make, states):
+    """specs/rnn.md, gru.md, lstm.md: dh0 (and dc0) None before the first backward, c_last before the first forward."""
+    layer = make()
+    assert [getattr(layer, name) for name in states] == [None] * len(states)
+    layer.forward([[[1.0, -1.0]]])
+    layer.backward([[[1.0, 0.5, -0.5]]])
+    assert all(getattr(layer, name) is not None for name in states)

@@ -101,9 +101,6 @@ def grade_all(args):
     from checks.grading.gradebook import Course
     if not os.path.isdir(args.folder):
         raise UsageError(f"{args.folder}: no such folder")
-    problem = isolation_problem(args.allow_reduced_isolation)
-    if problem:
-        raise UsageError(problem)
     if args.jobs < 1:
         raise UsageError(f"--jobs must be at least 1, got {args.jobs}")
     rubric, limits = settings(args)
@@ -111,9 +108,13 @@ def grade_all(args):
     found = [name for name, _ in submissions(args.folder, out)]
     if not found:
         raise UsageError(f"{args.folder}: no submissions (files or subfolders) in it")
+    only, students = chosen(args.only, found, args.folder), course(args, Course)
+    problem = isolation_problem(args.allow_reduced_isolation)  # last: every mistake on the command line comes first
+    if problem:
+        raise UsageError(problem)
     try:
         run(args.folder, out, args.jobs, args.component, rubric, limits, step=STEPS.get(args.step), seed=args.seed,
-            only=chosen(args.only, found, args.folder), course=course(args, Course))
+            only=only, course=students)
     except OSError as e:
         raise UsageError(f"cannot write the reports to {out}: {e.strerror or e}") from None
     return 0

@@ -33,6 +33,9 @@ def output_has_one_row_per_input_row(subject):
         for name, value in layer.params.items():
             require(name in layer.grads, f"after backward, grads has no entry '{name}' for params['{name}']")
             require_same_shape(layer.grads[name], value, f"grads['{name}']", f"params['{name}']")
+        extra = [name for name in layer.grads if name not in layer.params]
+        require(not extra, f"after backward, grads has entries that params has not: {extra}; grads holds the keys of "
+                           "params and no others")
 
     holds()
 
