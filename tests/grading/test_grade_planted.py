@@ -5,8 +5,9 @@ backward with finite differences of the spec's forward. A broken protocol
 rule (grads that accumulate, a stale cache, arguments modified, numbers that
 change call to call, overflow) fails that rule's check alone: the gradient
 check takes a fresh instance's first backward, so the breach is charged once.
-The submission runs in the grader's child process; the proxies must give the
-checker the very numbers it gets in-process.
+The diagnoses are graded in this process (isolation is not what they are
+about); the proxies of the grader's child give the checker the very numbers it
+gets in-process, which the last test shows for one bug per diagnosis.
 """
 import json
 
@@ -44,7 +45,7 @@ def submission(bug, folder):
 @pytest.mark.parametrize("bug", WRONG_GRADIENTS, ids=lambda c: c.__name__)
 def test_each_wrong_gradient_fails_the_gradient_check_with_its_diagnosis(bug, tmp_path):
     path, component = submission(bug, tmp_path)
-    report = grade(path, bug.component, GRADIENT_ONLY, LIMITS, seed=SEED, )
+    report = grade(path, bug.component, GRADIENT_ONLY, LIMITS, seed=SEED, isolated=False)
     [check] = report.checks
     assert report.status == "graded" and check.name == "gradient", report.message
     assert check.status == "failed" and check.score == 0
