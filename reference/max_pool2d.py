@@ -11,12 +11,8 @@ def pooling_windows(layer, kernel_size, stride):
 
 
 def first_maximum(window):
-    """The index of the first maximum of a window (row-major order)."""
-    best = 0
-    for k, v in enumerate(window):
-        if v > window[best]:
-            best = k
-    return best
+    """The index of the first maximum of a window (row-major order): max keeps the first of equal values."""
+    return window.index(max(window))
 
 
 class MaxPool2D:
