@@ -1,6 +1,7 @@
-"""The grader takes RNN and LastStep files: a correct one gets full marks, in process and isolated; a planted mistake
-of backpropagation through time (or of where LastStep sends dy) loses the gradient's points, with its diagnosis. The
-grader calls forward(x) and backward(dy) alone: the properties that pass h0 or read dh0 are not graded."""
+"""The grader takes RNN, LastStep, LSTM and GRU files: a correct one gets full marks, in process and isolated; a planted
+mistake of backpropagation through time (or of where LastStep sends dy) loses the gradient's points, with its
+diagnosis. The grader calls forward(x) and backward(dy) alone: the properties that pass h0 or read dh0 are not
+graded."""
 import pytest
 
 from checks.components import COMPONENTS
@@ -12,7 +13,8 @@ from checks.grading.samples import write
 from tests import correct_implementations, planted_recurrence
 from tests.grading.sources import standalone
 
-RUBRIC = {**DEFAULT, "baseline": 0}  # the baseline trains on the bike sequences for seconds: make check runs it
+RUBRIC = {**DEFAULT, "baseline": 0}  # the baseline trains on the bike sequences for seconds: make check and
+# tests/test_lstm.py, tests/test_gru.py run it
 LIMITS = Limits(call=10, total=120, examples=3)
 
 
@@ -25,8 +27,12 @@ def graded(cls, folder, isolated, rubric=RUBRIC):
 @pytest.mark.parametrize("cls, isolated", [(correct_implementations.LoopRNN, False),
                                            (correct_implementations.IndexedLastStep, False),
                                            (correct_implementations.LoopRNN, True),
-                                           (correct_implementations.IndexedLastStep, True)],
-                         ids=["rnn-in-process", "last-step-in-process", "rnn-isolated", "last-step-isolated"])
+                                           (correct_implementations.IndexedLastStep, True),
+                                           (correct_implementations.LoopLSTM, False),
+                                           (correct_implementations.LoopGRU, False),
+                                           (correct_implementations.LoopLSTM, True)],
+                         ids=["rnn-in-process", "last-step-in-process", "rnn-isolated", "last-step-isolated",
+                              "lstm-in-process", "gru-in-process", "lstm-isolated"])
 def test_a_correct_recurrent_layer_gets_full_marks(cls, isolated, tmp_path):
     report = graded(cls, tmp_path, isolated)
     failing = [f"{c.name}: {c.message}" for c in report.checks if c.status != "passed"]
@@ -38,7 +44,10 @@ def test_a_correct_recurrent_layer_gets_full_marks(cls, isolated, tmp_path):
                                            (planted_recurrence.RNNAssignsDWx, False),
                                            (planted_recurrence.LastStepGradientToEveryStep, False),
                                            (planted_recurrence.RNNWritesStateForRead, True),
-                                           (planted_recurrence.LastStepGradientToFirstStep, True)],
+                                           (planted_recurrence.LastStepGradientToFirstStep, True),
+                                           (planted_recurrence.LSTMForgetsTanhSlope, False),
+                                           (planted_recurrence.GRUUpdateGateSwappedInBackward, False),
+                                           (planted_recurrence.LSTMCellGradientNotCarried, True)],
                          ids=lambda v: getattr(v, "__name__", str(v)))
 def test_a_planted_mistake_scores_low_with_its_diagnosis(bug, isolated, tmp_path):
     report = graded(bug, tmp_path, isolated)
