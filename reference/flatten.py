@@ -54,3 +54,16 @@ def unflat(v, dims):
         return list(v)
     step = len(v) // dims[0]
     return [unflat(v[i * step:(i + 1) * step], dims[1:]) for i in range(dims[0])]
+
+
+def example_rows(x):
+    """A batch x (N, D) -> (x, None); a batch of higher rank (N, ...) -> (its rows (N, D'), each example's entries in
+    row-major order as Flatten lays them out, and the shape of one example): how an elementwise layer takes any rank."""
+    if x and x[0] and isinstance(x[0][0], list):
+        return [flat(example) for example in x], dims_of(x[0])
+    return x, None
+
+
+def as_examples(rows, dims):
+    """example_rows' inverse: rows (N, D') and the shape of one example (None: each row is an example) -> the batch."""
+    return rows if dims is None else [unflat(row, dims) for row in rows]

@@ -142,7 +142,7 @@ def test_the_derived_lists_follow_the_declarations():
     assert set(range(1, 13)) <= set(STEPS) and all(COMPONENTS[s.component].gradable for s in STEPS.values())
     assert set(sample_modules()) >= set(GRADABLE) | {"tensor", "parameters", "initializers"}
     assert set(library_modules()) == {"tensor", "initializers", "dense", "identity", "relu", "leaky_relu", "sigmoid",
-                                      "tanh"}
+                                      "tanh", "flatten"}  # flatten: how the activations take any rank
     assert sample_modules().index("tensor") < sample_modules().index("dense")  # what a module imports comes first
     assert {bug.component for bug in planted.GRADIENT_BUGS + planted.PROTOCOL_BUGS} <= set(COMPONENTS)
 

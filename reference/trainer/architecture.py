@@ -40,7 +40,7 @@ def build_layers(layers, n_in, n_out, init="he_normal", seed=0):
 
     A dense entry without "units" takes M; every layer with params that starts from random numbers (dense, neuron,
     conv2d) takes its seed from the next draw of random.Random(seed).getrandbits(32), so one seed fixes every layer.
-    An elementwise activation on images is applied to each image's entries (image_layers.OnImages).
+    An elementwise activation takes images as they are (its spec: a batch of any rank keeps its shape).
     """
     rng, built, filled, width = random.Random(seed), [], [], n_in
     for entry in layers:
@@ -59,8 +59,7 @@ def build_layers(layers, n_in, n_out, init="he_normal", seed=0):
             built.append(image_layers.build(entry, tuple(width), rng))
             width = image_layers.output_shape(entry, tuple(width))
         else:
-            layer = LAYERS[kind](**{k: v for k, v in entry.items() if k != "type"})
-            built.append(image_layers.OnImages(layer) if isinstance(width, (tuple, list)) else layer)
+            built.append(LAYERS[kind](**{k: v for k, v in entry.items() if k != "type"}))
         filled.append(dict(entry))
     return Sequential(built), filled
 

@@ -2,8 +2,8 @@
 (specs/architecture.md; their rules are in reference/trainer/image_rules.py).
 
 An image batch is (N, C, H, W); one example's shape (C, H, W) is what flows from layer to layer until a flatten
-layer turns it into a row of width C * H * W. An elementwise activation (relu, tanh, ...) on images is applied to
-the images' rows (OnImages).
+layer turns it into a row of width C * H * W. An elementwise activation (relu, tanh, ...) takes the images as they
+are.
 """
 from reference.avg_pool2d import AvgPool2D
 from reference.batch_norm2d import BatchNorm2D
@@ -49,25 +49,3 @@ def build(entry, shape, rng):
         return BatchNorm2D(shape[0])
     return Flatten()
 
-
-class OnImages:
-    """An elementwise layer applied to images: x (N, C, H, W) -> y (N, C, H, W), the images' N C H rows of W
-    entries given to the layer as one batch of rows (N C H, W), and its output put back in the images' shape."""
-
-    def __init__(self, layer):
-        self.layer, self.params, self.grads = layer, layer.params, layer.grads
-        self.dims = None  # (N, C, H) of the latest forward
-
-    def forward(self, x):
-        """x (N, C, H, W) -> y (N, C, H, W)."""
-        self.dims = (len(x), len(x[0]), len(x[0][0]))
-        return self.images(self.layer.forward([row for image in x for plane in image for row in plane]))
-
-    def backward(self, dy):
-        """dy (N, C, H, W) -> dx (N, C, H, W): the layer's own backward, on the rows."""
-        return self.images(self.layer.backward([row for image in dy for plane in image for row in plane]))
-
-    def images(self, rows):
-        """rows (N C H, W) -> (N, C, H, W), the rows in order."""
-        n, c, h = self.dims
-        return [[rows[(k * c + p) * h:(k * c + p + 1) * h] for p in range(c)] for k in range(n)]
