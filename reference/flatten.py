@@ -43,17 +43,17 @@ def dims_of(a):
 
 def flat(a):
     """A nested list (d1, ..., dk) -> its entries in row-major order, a new list (d1 * ... * dk,)."""
-    if a and isinstance(a[0], list):
-        return [v for part in a for v in flat(part)]
+    while a and isinstance(a[0], list):
+        a = [v for part in a for v in part]  # one axis fewer: the parts joined in order
     return list(a)
 
 
 def unflat(v, dims):
     """Entries (d1 * ... * dk,) in row-major order -> new nested lists of shape dims = (d1, ..., dk); flat's inverse."""
-    if len(dims) == 1:
-        return list(v)
-    step = len(v) // dims[0]
-    return [unflat(v[i * step:(i + 1) * step], dims[1:]) for i in range(dims[0])]
+    v = list(v)
+    for d in reversed(dims[1:]):
+        v = [v[i:i + d] for i in range(0, len(v), d)]  # the last axis first: each run of d entries becomes a list
+    return v
 
 
 def example_rows(x):

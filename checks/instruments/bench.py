@@ -37,6 +37,7 @@ from checks.gradcheck import check_layer
 from checks.instruments import bench_cnn, sequence_bench
 from checks.instruments.implementations import BATCH, HIDDEN, LR, Learner, Reference, initial_weights, training_data
 from checks.instruments.peers import Micrograd, Torch, TorchBare, micrograd_available, torch_available
+from checks.instruments.timing import timed
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 REPEATS = 5
@@ -54,19 +55,6 @@ def epoch(impl, x, t, batch):
     """One pass over x, t (already in impl's own form) in batches, in order."""
     for start in range(0, len(x), batch):
         impl.step(x[start:start + batch], t[start:start + batch])
-
-
-def timed(runs, repeats, clock=time.perf_counter):
-    """runs: name -> function of no arguments. One warm-up each, then repeats rounds in turns -> name -> median s."""
-    times = {name: [] for name in runs}
-    for name, run in runs.items():
-        run()
-    for _ in range(repeats):
-        for name, run in runs.items():
-            start = clock()
-            run()
-            times[name].append(clock() - start)
-    return {name: statistics.median(values) for name, values in times.items()}
 
 
 def epoch_runs(classes, x, t, hidden, batch, rows=None, batches=None):

@@ -74,7 +74,7 @@ def verdict(met):
 
 def run(timed, repeats, root, torch, out, rows=None):
     """Print the CNN table (on the first rows images; None: all) -> the lines of its targets; timed(runs, repeats,
-    clock) -> name -> median seconds (bench.timed)."""
+    clock) -> name -> median seconds (timing.timed)."""
     x, t = cnn.digits_data(rows)
     classes = [cnn.Reference, cnn.Plain, PlainNoInputGradient] + ([cnn.Torch] if torch else [])
     out(f"One epoch of the digits CNN (Conv2D(1, 8, 3, padding 1), ReLU, MaxPool2D(2), Flatten, Dense(128, 10); "

@@ -3,7 +3,6 @@
 Each class takes the reference's initial weights [W1 (5, H), b1 (H,), W2 (H, 1), b2 (1,)] and has the methods of
 the classes of checks/instruments/implementations.py, so every peer takes the same steps as the reference.
 """
-import gc
 import warnings
 
 from checks.instruments.implementations import LR
@@ -117,13 +116,8 @@ class TorchBare(Torch):
 
 
 def torch_available():
-    """True when torch imports; it then runs on one thread, as the pure-Python implementations do.
-
-    Importing torch leaves about 170,000 Python objects for the cyclic garbage collector to walk at every full
-    collection, and the pure-Python rows allocate lists fast enough to trigger many: measured, the reference's CNN
-    epoch took 1.7 times as long with torch imported. gc.freeze() moves those objects out of the collector's reach,
-    so each row pays for its own objects only, as in a training run, which never imports torch.
-    """
+    """True when torch imports; it then runs on one thread, as the pure-Python implementations do (the objects its
+    import leaves are frozen out of the garbage collector's reach before anything is timed: timing.timed)."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # torch warns when NumPy is absent; nothing here needs NumPy
@@ -131,7 +125,6 @@ def torch_available():
     except ImportError:
         return False
     torch.set_num_threads(1)
-    gc.freeze()
     return True
 
 

@@ -22,6 +22,7 @@ import reference
 from checks.gradcheck import check_layer
 from checks.instruments.compare_recurrent import windows
 from checks.instruments.implementations import Learner, matmul, transpose  # the MLP's plain row and its helpers
+from checks.instruments.timing import timed
 
 HIDDEN, BATCH, LR, ROWS = 16, 32, 0.1, 256
 GRADCHECK_SHAPE = (3, 6, 5, 4)  # N, T, D, H
@@ -181,16 +182,8 @@ def epoch_seconds(classes, x, t, repeats, rows=ROWS):
         xs, ts = impl.prepare(x[:rows], t[:rows])
         runs[cls.name] = lambda impl=impl, xs=xs, ts=ts: [impl.step(xs[k:k + BATCH], ts[k:k + BATCH])
                                                           for k in range(0, len(xs), BATCH)]
-    times = {name: [] for name in runs}
-    for name, run in runs.items():
-        run()  # warm-up
-    for _ in range(repeats):
-        for name, run in runs.items():
-            start = time.perf_counter()
-            run()
-            times[name].append(time.perf_counter() - start)
     scale = -(-len(x) // BATCH) / -(-min(rows, len(x)) // BATCH)
-    return {name: statistics.median(values) * scale for name, values in times.items()}
+    return {name: seconds * scale for name, seconds in timed(runs, repeats).items()}
 
 
 def gradient_check_seconds(repeats):
