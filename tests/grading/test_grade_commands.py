@@ -83,6 +83,23 @@ def test_every_usage_error_is_one_line_and_exit_2(args, message, tmp_path, relu,
     assert message in err
 
 
+def test_without_the_sandbox_a_command_line_mistake_is_named_before_the_isolation(tmp_path, monkeypatch, capsys):
+    """On a machine without bubblewrap, grade-all names a wrong option first; the isolation is named only once the
+    command line is right, and then asks for the flag."""
+    monkeypatch.setattr(isolation, "current", lambda: isolation.Isolation("reduced", "bubblewrap (bwrap) is not "
+                                                                                     "installed"))
+    course = tmp_path / "course"
+    course.mkdir()
+    write(str(course), "alice.txt", "not code")
+    assert main(["grade-all", str(course), "--jobs", "0"]) == 2
+    err = capsys.readouterr().err
+    assert "--jobs must be at least 1, got 0" in err and "isolation" not in err, err
+    assert main(["grade-all", str(course), "--out", str(tmp_path / "grades")]) == 2
+    err = capsys.readouterr().err
+    assert "isolation: reduced: bubblewrap (bwrap) is not installed" in err and "--allow-reduced-isolation" in err
+    assert not (tmp_path / "grades").exists()
+
+
 def test_a_usage_error_from_a_real_process_is_one_line_exit_2_and_no_traceback(tmp_path):
     result = run("grade", "nope.py", "--format", "xml", cwd=tmp_path)
     assert result.returncode == 2 and result.stdout == ""
