@@ -43,9 +43,10 @@ def dims_of(a):
 
 def flat(a):
     """A nested list (d1, ..., dk) -> its entries in row-major order, a new list (d1 * ... * dk,)."""
+    a = list(a)
     while a and isinstance(a[0], list):
         a = [v for part in a for v in part]  # one axis fewer: the parts joined in order
-    return list(a)
+    return a
 
 
 def unflat(v, dims):
